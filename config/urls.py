@@ -1,0 +1,17 @@
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from therapy import views as therapy_views
+
+urlpatterns = [
+    path("healthz", therapy_views.healthz, name="healthz"),
+    path("healthz/", therapy_views.healthz),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include("therapy.api.urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("sessions/<int:pk>/clip/", therapy_views.session_clip, name="session-clip"),
+    # Pages for therapists and patients (a later task) go here:
+    # path("", include("therapy.web_urls")),
+]

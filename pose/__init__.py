@@ -1,0 +1,11 @@
+"""Therapose pose engine: MoveNet on recorded clips, and the measures built on its keypoints.
+
+A small library with no Django in it. The public entry points:
+
+- :func:`pose.pipeline.analyze_clip` turns a video file into a result dict (the JSON contract).
+- :func:`pose.scoring.score_track` turns a keypoint track into angles, repetitions, balance and
+  quality figures for one exercise protocol.
+- ``python -m pose`` is the command line (``analyze``, ``score``, ``bench``).
+"""
+
+ENGINE_VERSION = "0.1.0"

@@ -1,0 +1,245 @@
+"""Static balance: when the stance began, when and why it was lost, sway, and a 0-100 score.
+
+All lengths are in **torso lengths** (the clip's median shoulder-midpoint to hip-midpoint
+distance), so results do not depend on how far the person stood from the camera. Image y is
+down. Thresholds come from the :class:`~pose.protocols.HoldBalance` protocol.
+
+**Hold time** runs from the moment the stance begins to the moment it is lost, not from the
+clip start:
+
+- *single-leg*: begins at the last frame where the lifted ankle was still at floor level
+  (within ``touch`` of the stance ankle's height) before it rose past ``lift_on`` and stayed
+  there ``settle_seconds``; the lifted foot is the one that rose (or the one the protocol
+  names). If the foot is already up in the first frame, the hold begins there.
+- *tandem* / *feet together*: begins at the first frame of a run of at least
+  ``settle_seconds`` in which the ankles are at most ``max_ankle_gap`` apart horizontally and
+  both feet are down (front view).
+
+It is lost at the first frame (of a run lasting ``loss_seconds``, or reaching the clip end) of:
+the lifted foot back within ``touch`` of the floor ("lifted foot came down"; for tandem /
+feet-together a foot rising past ``lift_on``: "a foot was lifted"), a stance ankle more than
+``foot_move`` from where it was when the stance began ("stance foot moved"), the trunk leaning
+more than ``max_trunk_lean`` degrees from vertical ("trunk leaned too far"), or a wrist more than
+``max_hand_reach`` from the trunk's axis ("hands reached out"). If none happens the hold lasts
+until the clip ends (``lost_at`` is None).
+
+**Sway** of the hip midpoint over the hold, in torso lengths: ``path_length_per_s`` (total path
+length / hold duration), ``rms`` (root-mean-square distance from its mean position) and
+``ellipse_area_95`` (area of the 95 % confidence ellipse, pi * chi2_2(0.95) * sqrt(det(cov)),
+in torso lengths squared).
+
+**Score** (0-100, more sway or a shorter hold gives less)::
+
+    score = 100 * min(1, hold_seconds / target_seconds) / (1 + (rms / 0.05) ** 2)
+
+so a full hold with an RMS sway of 1 % of torso length scores 96, 5 % scores 50, 10 % scores
+20. It is a relative measure for following one patient over time, not a normative one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+from scipy.stats import chi2
+
+from pose.angles import body_scale, hip_midpoint, shoulder_midpoint, trunk_lean
+from pose.keypoints import KP
+from pose.protocols import HoldBalance
+from pose.signal import finite_runs
+
+SWAY_RMS_REFERENCE = 0.05
+FLOOR_LEVEL = 0.01  # torso lengths: an ankle this close to the stance ankle's height is down
+SCORE_FORMULA = (
+    "score = 100 * min(1, hold_seconds / target_seconds) / (1 + (sway_rms / 0.05)^2); "
+    "sway_rms in torso lengths"
+)
+CHI2_95_2DOF = float(chi2.ppf(0.95, 2))
+
+
+@dataclass
+class BalanceResult:
+    stance: str
+    hold_seconds: float
+    started_at: float | None
+    lost_at: float | None
+    lost_reason: str | None
+    lifted_side: str | None
+    sway: dict[str, float | None]
+    score: float | None
+    target_seconds: float
+    held_to_clip_end: bool
+    score_formula: str = SCORE_FORMULA
+    trace: dict[str, list[float]] = field(default_factory=dict)
+
+
+def balance_score(hold_seconds: float, target_seconds: float, sway_rms: float) -> float:
+    """The documented 0-100 score (module docstring)."""
+    hold_part = min(1.0, max(0.0, hold_seconds) / target_seconds)
+    return 100.0 * hold_part / (1.0 + (sway_rms / SWAY_RMS_REFERENCE) ** 2)
+
+
+def sway_measures(points: np.ndarray, timestamps: np.ndarray) -> dict[str, float | None]:
+    """Path length per second, RMS and 95 % ellipse area of (N, 2) points (NaN rows skipped)."""
+    ok = np.isfinite(points).all(axis=1)
+    p, t = points[ok], timestamps[ok]
+    if len(p) < 3 or t[-1] <= t[0]:
+        return {"path_length_per_s": None, "rms": None, "ellipse_area_95": None}
+    centred = p - p.mean(axis=0)
+    path = float(np.linalg.norm(np.diff(p, axis=0), axis=1).sum())
+    cov = np.cov(centred.T)
+    return {
+        "path_length_per_s": path / float(t[-1] - t[0]),
+        "rms": float(np.sqrt((centred**2).sum(axis=1).mean())),
+        "ellipse_area_95": float(np.pi * CHI2_95_2DOF * np.sqrt(max(np.linalg.det(cov), 0.0))),
+    }
+
+
+def _sustained(mask: np.ndarray, t: np.ndarray, seconds: float, from_index: int) -> int | None:
+    """First index >= from_index starting a True run lasting ``seconds`` (or to the clip end)."""
+    for start, stop in finite_runs(mask):
+        if stop <= from_index:
+            continue
+        start = max(start, from_index)
+        if stop == len(mask) or t[stop - 1] - t[start] >= seconds - 1e-9:
+            return start
+    return None
+
+
+def analyse_balance(xy: np.ndarray, t: np.ndarray, protocol: HoldBalance) -> BalanceResult:
+    """Hold, loss, sway and score for cleaned ``(T, 17, 2)`` keypoints (NaN = unknown)."""
+    scale = body_scale(xy)
+    ankles = {s: xy[:, KP[f"{s}_ankle"], :] / scale for s in ("left", "right")}
+    lift = {"left": ankles["right"][:, 1] - ankles["left"][:, 1]}
+    lift["right"] = -lift["left"]
+    start, lifted = _stance_start(ankles, lift, t, protocol)
+    if start is None:
+        return BalanceResult(
+            stance=protocol.stance,
+            hold_seconds=0.0,
+            started_at=None,
+            lost_at=None,
+            lost_reason="the stance was never reached",
+            lifted_side=None,
+            sway=sway_measures(np.empty((0, 2)), np.empty(0)),
+            score=0.0,
+            target_seconds=protocol.target_seconds,
+            held_to_clip_end=False,
+        )
+    lost, reason = _loss(xy, ankles, lift, t, protocol, start, lifted, scale)
+    stop = lost if lost is not None else len(t) - 1
+    hips = hip_midpoint(xy)[start : stop + 1] / scale
+    sway = sway_measures(hips, t[start : stop + 1])
+    hold = float(t[stop] - t[start])
+    # Too few frames for sway (a hold of a frame or two) scores on the hold alone: about 0.
+    score = balance_score(hold, protocol.target_seconds, sway["rms"] or 0.0)
+    centre = np.nanmean(hips, axis=0) if np.isfinite(hips).any() else np.zeros(2)
+    return BalanceResult(
+        stance=protocol.stance,
+        hold_seconds=hold,
+        started_at=float(t[start]),
+        lost_at=float(t[lost]) if lost is not None else None,
+        lost_reason=reason,
+        lifted_side=lifted,
+        sway=sway,
+        score=score,
+        target_seconds=protocol.target_seconds,
+        held_to_clip_end=lost is None,
+        trace={
+            "time": t[start : stop + 1].tolist(),
+            "x": (hips[:, 0] - centre[0]).tolist(),
+            "y": (hips[:, 1] - centre[1]).tolist(),
+        },
+    )
+
+
+def _stance_start(
+    ankles: dict[str, np.ndarray], lift: dict[str, np.ndarray], t: np.ndarray, p: HoldBalance
+) -> tuple[int | None, str | None]:
+    if p.stance == "single_leg":
+        best: tuple[int, str] | None = None
+        for side in ("left", "right") if p.lifted == "either" else (p.lifted,):
+            up = _sustained(
+                np.nan_to_num(lift[side], nan=-np.inf) >= p.lift_on, t, p.settle_seconds, 0
+            )
+            if up is None:
+                continue
+            down = np.flatnonzero(np.nan_to_num(lift[side][: up + 1], nan=np.inf) <= p.touch)
+            begin = _to_floor(lift[side], int(down[-1]), -1) if down.size else 0
+            if best is None or begin < best[0]:
+                best = (begin, side)
+        return (best[0], best[1]) if best else (None, None)
+    gap = np.abs(ankles["left"][:, 0] - ankles["right"][:, 0])
+    both_down = np.abs(lift["left"]) < p.lift_on
+    in_position = np.nan_to_num(gap, nan=np.inf) <= p.max_ankle_gap
+    return _sustained(in_position & both_down, t, p.settle_seconds, 0), None
+
+
+def _loss(
+    xy: np.ndarray,
+    ankles: dict[str, np.ndarray],
+    lift: dict[str, np.ndarray],
+    t: np.ndarray,
+    p: HoldBalance,
+    start: int,
+    lifted: str | None,
+    scale: float,
+) -> tuple[int | None, str | None]:
+    nan_false = np.nan_to_num
+    conditions: list[tuple[str, np.ndarray]] = []
+    if lifted is not None:
+        conditions.append(("lifted foot came down", nan_false(lift[lifted], nan=np.inf) <= p.touch))
+        stance_sides = ["right" if lifted == "left" else "left"]
+    else:
+        conditions.append(
+            ("a foot was lifted", nan_false(np.abs(lift["left"]), nan=0) >= p.lift_on)
+        )
+        stance_sides = ["left", "right"]
+    settle = (t >= t[start]) & (t <= t[start] + p.settle_seconds)
+    for side in stance_sides:
+        home = np.nanmedian(ankles[side][settle], axis=0)
+        moved = np.linalg.norm(ankles[side] - home, axis=1)
+        conditions.append(("stance foot moved", nan_false(moved, nan=0) > p.foot_move))
+    lean = trunk_lean(xy)
+    conditions.append(("trunk leaned too far", nan_false(lean, nan=0) > p.max_trunk_lean))
+    conditions.append(("hands reached out", _hand_reach(xy, scale) > p.max_hand_reach))
+    first: tuple[int, str] | None = None
+    for reason, mask in conditions:
+        # The lifted foot is still rising just after the start: look for its return past lift_on.
+        begin = start + 1
+        if reason == "lifted foot came down":
+            above = np.flatnonzero(nan_false(lift[lifted], nan=-np.inf)[start:] >= p.lift_on)
+            begin = start + int(above[0]) if above.size else len(t)
+        at = _sustained(mask, t, p.loss_seconds, begin) if begin < len(t) else None
+        if at is not None and reason == "lifted foot came down":
+            at = _to_floor(lift[lifted], at, +1)
+        if at is not None and (first is None or at < first[0]):
+            first = (at, reason)
+    return (first[0], first[1]) if first else (None, None)
+
+
+def _to_floor(lift: np.ndarray, i: int, step: int) -> int:
+    """From a frame at floor level, follow the lift down to its lowest point (contact moment).
+
+    The ``touch`` band is crossed a frame or two after the foot really leaves (before it
+    really lands): step on while the height keeps falling, down to :data:`FLOOR_LEVEL`
+    (the smoothing filter rings slightly below the floor, so going lower would overshoot).
+    """
+    while 0 <= i + step < len(lift) and lift[i] > FLOOR_LEVEL and lift[i + step] < lift[i]:
+        i += step
+    return i
+
+
+def _hand_reach(xy: np.ndarray, scale: float) -> np.ndarray:
+    """Largest wrist distance from the trunk's axis line per frame, torso lengths (0 if unseen)."""
+    base, top = hip_midpoint(xy), shoulder_midpoint(xy)
+    axis = top - base
+    norm = np.linalg.norm(axis, axis=1, keepdims=True)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        unit = axis / norm
+    reach = np.zeros(len(xy))
+    for side in ("left", "right"):
+        rel = xy[:, KP[f"{side}_wrist"], :] - base
+        dist = np.abs(rel[:, 0] * unit[:, 1] - rel[:, 1] * unit[:, 0]) / scale
+        reach = np.fmax(reach, np.nan_to_num(dist, nan=0.0))
+    return reach

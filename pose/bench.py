@@ -1,0 +1,121 @@
+"""``python -m pose bench``: frames per second, end to end and by stage, median of several runs.
+
+It makes its own clips from ``pose_1.mp4`` (or, without ``shared/testdata``, from
+``skimage.data.astronaut()``): a 576x576 H.264 and a phone-like 720x1280 H.264 (portrait, the
+clip scaled and padded, about 6 Mbit/s), each looped forwards and backwards to 600 frames.
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import av
+import numpy as np
+
+from pose.crop import crop_and_resize, init_crop_region
+from pose.pipeline import get_tracker_models, track_clip
+from pose.video import VideoReader
+
+ROOT = Path(__file__).resolve().parent.parent
+CACHE = ROOT / ".cache" / "bench"
+SOURCE = ROOT.parent / "shared" / "testdata" / "pose_1.mp4"
+FRAMES = 600
+# MediaPipe Pose (BlazePose Full, video mode), end to end on the same clips here: 65-71 fps.
+MEDIAPIPE_FPS = 68.0
+
+
+def _source_frames() -> list[np.ndarray]:
+    if SOURCE.is_file():
+        with VideoReader(SOURCE) as reader:
+            return [f.rgb for f in reader.frames(working_side=4096)]
+    from skimage.data import astronaut
+
+    image = astronaut()
+    return [np.roll(image, shift=i, axis=1) for i in range(0, 120, 1)]
+
+
+def _fit(frame: np.ndarray, width: int, height: int) -> np.ndarray:
+    """Scale to fit inside width x height and pad with black, centred."""
+    src = av.VideoFrame.from_ndarray(frame, format="rgb24")
+    scale = min(width / frame.shape[1], height / frame.shape[0])
+    w, h = int(frame.shape[1] * scale) // 2 * 2, int(frame.shape[0] * scale) // 2 * 2
+    scaled = src.reformat(width=w, height=h).to_ndarray()
+    out = np.zeros((height, width, 3), np.uint8)
+    top, left = (height - h) // 2, (width - w) // 2
+    out[top:top + h, left:left + w] = scaled
+    return out
+
+
+def make_clip(path: Path, width: int, height: int, bitrate: int) -> Path:
+    if path.is_file():
+        return path
+    path.parent.mkdir(parents=True, exist_ok=True)
+    frames = _source_frames()
+    loop = frames + frames[::-1]
+    tmp = path.with_suffix(".part.mp4")
+    with av.open(str(tmp), "w") as container:
+        stream = container.add_stream("libx264", rate=30)
+        stream.width, stream.height, stream.pix_fmt = width, height, "yuv420p"
+        stream.bit_rate = bitrate
+        stream.options = {"preset": "fast", "g": "60"}
+        for i in range(FRAMES):
+            frame = av.VideoFrame.from_ndarray(_fit(loop[i % len(loop)], width, height),
+                                               format="rgb24")
+            for packet in stream.encode(frame):
+                container.mux(packet)
+        for packet in stream.encode():
+            container.mux(packet)
+    tmp.replace(path)
+    return path
+
+
+def _median_rate(fn: Callable[[], int], runs: int) -> float:
+    rates = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        count = fn()
+        rates.append(count / (time.perf_counter() - start))
+    return statistics.median(rates)
+
+
+def run_bench(runs: int = 5, models: list[str] | None = None, threads: int = 2) -> int:
+    models = models or ["lightning", "thunder"]
+    clips = {
+        "576x576": make_clip(CACHE / "bench-576x576.mp4", 576, 576, 2_000_000),
+        "720x1280": make_clip(CACHE / "bench-720x1280.mp4", 720, 1280, 6_000_000),
+    }
+    print(f"median of {runs} runs, {FRAMES}-frame H.264 clips, {threads} inference threads")
+    print(f"{'clip':<10} {'model':<10} {'decode fps':>11} {'infer fps':>10} {'end-to-end fps':>15}"
+          f" {'x MediaPipe':>12}")
+    for model in models:
+        single, _ = get_tracker_models(model, "litert", threads, True)
+        crop = crop_and_resize(np.zeros((64, 64, 3), np.uint8), init_crop_region(True, 64, 64),
+                               single.input_size)
+
+        def infer(n: int = 300) -> int:
+            for _ in range(n):
+                single(crop)
+            return n
+
+        infer(20)
+        infer_fps = _median_rate(infer, runs)
+        for label, clip in clips.items():
+
+            def decode() -> int:
+                with VideoReader(clip) as reader:
+                    return sum(1 for _ in reader.frames())
+
+            def end_to_end() -> int:
+                return len(track_clip(clip, model=model, num_threads=threads)["timestamps"])
+
+            end_to_end()
+            decode_fps = _median_rate(decode, runs)
+            e2e_fps = _median_rate(end_to_end, runs)
+            print(f"{label:<10} {model:<10} {decode_fps:>11.0f} {infer_fps:>10.0f} "
+                  f"{e2e_fps:>15.0f} {e2e_fps / MEDIAPIPE_FPS:>11.1f}x", flush=True)
+    print(f"(MediaPipe Pose BlazePose Full measured here at 65-71 fps end to end; ratio uses "
+          f"{MEDIAPIPE_FPS:.0f})")
+    return 0

@@ -1,0 +1,167 @@
+"""From a clip to the result JSON: decode → track (crop, MoveNet, smooth) → measures.
+
+Decoding runs in a background thread while the model runs in this one (PyAV and LiteRT both
+release the GIL), so on 2 cores the two overlap. Models are created once per process and
+reused (:func:`get_tracker_models`), which is what a Celery worker wants.
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import replace
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from pose import ENGINE_VERSION
+from pose.backends import DEFAULT_THREADS
+from pose.model import MultiPoseModel, SinglePoseModel
+from pose.track import KeypointTrack
+from pose.tracker import SinglePoseTracker
+from pose.video import DEFAULT_WORKING_SIDE, Frame, VideoInfo, VideoReader
+
+ProgressFn = Callable[[int, int], None]
+
+
+@lru_cache(maxsize=4)
+def get_tracker_models(model: str = "lightning", backend: str = "litert",
+                       num_threads: int = DEFAULT_THREADS,
+                       choose_patient: bool = True) -> tuple[SinglePoseModel, MultiPoseModel | None]:
+    """The models for a tracker, loaded once per process (lazily: never at import time)."""
+    single = SinglePoseModel(model, backend, num_threads)
+    chooser = MultiPoseModel(backend, num_threads) if choose_patient else None
+    return single, chooser
+
+
+def _prefetch(frames: Iterator[Frame], depth: int = 8) -> Iterator[Frame]:
+    """Run ``frames`` in a thread, ``depth`` frames ahead; re-raise its errors here."""
+    buffer: queue.Queue = queue.Queue(maxsize=depth)
+    done = object()
+    stop = threading.Event()
+
+    def worker() -> None:
+        try:
+            for frame in frames:
+                if stop.is_set():
+                    return
+                buffer.put(frame)
+            buffer.put(done)
+        except BaseException as exc:  # handed to the consumer
+            buffer.put(exc)
+
+    thread = threading.Thread(target=worker, name="decode", daemon=True)
+    thread.start()
+    try:
+        while True:
+            item = buffer.get()
+            if item is done:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        while thread.is_alive():  # unblock a producer waiting on a full queue
+            try:
+                buffer.get_nowait()
+            except queue.Empty:
+                thread.join(0.01)
+
+
+def track_clip(path: str | Path, *, model: str = "lightning", backend: str = "litert",
+               num_threads: int = DEFAULT_THREADS, smoothing: bool = True,
+               choose_patient: bool = True, max_seconds: float | None = None,
+               timestamps: str = "pts", working_side: int = DEFAULT_WORKING_SIDE,
+               progress: ProgressFn | None = None) -> dict[str, Any]:
+    """Keypoints of the patient in every frame of a clip (no exercise measures).
+
+    ``timestamps="pts"`` uses each frame's presentation time; ``"fps:30"`` feeds the tracker
+    evenly spaced timestamps instead (how the TF.js reference in ``shared/testdata`` was made).
+    """
+    fixed_step = 1.0 / float(timestamps.split(":", 1)[1]) if timestamps.startswith("fps:") else None
+    times: list[float] = []
+    keypoints: list[np.ndarray] = []
+    scores: list[float] = []
+    brightness: list[float] = []
+    started = time.perf_counter()
+    with VideoReader(path, max_seconds=max_seconds) as reader:  # check the file first
+        single, chooser = get_tracker_models(model, backend, num_threads, choose_patient)
+        tracker = SinglePoseTracker(single, smoothing=smoothing, chooser=chooser)
+        expected = reader.nominal_frames
+        for frame in _prefetch(reader.frames(working_side)):
+            t = frame.index * fixed_step if fixed_step else frame.time
+            pose = tracker(frame.rgb, t)
+            times.append(frame.time if fixed_step is None else t)
+            keypoints.append(pose.keypoints)
+            scores.append(pose.score)
+            brightness.append(pose.brightness)
+            if progress is not None:
+                progress(frame.index + 1, expected)
+        width, height = reader.upright_size()
+        info = VideoInfo(
+            width=width, height=height, rotation=reader.rotation,
+            fps=round(reader.nominal_fps or (len(times) / max(times[-1], 1e-9)), 3),
+            frames=len(times),
+            duration=round(reader.nominal_duration or times[-1], 4),
+            codec=reader.codec, container=reader.format,
+        )
+        truncated = reader.truncated
+    elapsed = time.perf_counter() - started
+    yx = np.asarray(keypoints)
+    pixels = np.stack([yx[..., 1] * width, yx[..., 0] * height, yx[..., 2]], axis=-1)
+    pose_scores = np.asarray(scores)
+    warnings = []
+    person_found = bool((pose_scores > 0).any())
+    if not person_found:
+        warnings.append("no person was found in the clip")
+    if truncated:
+        warnings.append("the video ended early (damaged or cut off); the frames before were used")
+    if tracker.people_seen > 1:
+        warnings.append(f"{tracker.people_seen} people were seen; the one nearest the centre "
+                        "and largest was followed")
+    track = KeypointTrack(np.asarray(times), pixels, width, height)
+    return {
+        "model": single.label,
+        "backend": backend,
+        "engine_version": ENGINE_VERSION,
+        "video": info.to_json(),
+        **{k: v for k, v in track.to_json().items() if k != "video"},
+        "pose_scores": [round(float(s), 4) for s in pose_scores],
+        "brightness": [round(float(b), 1) for b in brightness],
+        "person_found": person_found,
+        "people_seen": tracker.people_seen,
+        "warnings": warnings,
+        "processing_seconds": round(elapsed, 3),
+    }
+
+
+def analyze_clip(path: str | Path, *, model: str = "lightning", exercise=None,
+                 max_seconds: float | None = None, **options: Any) -> dict[str, Any]:
+    """The full result for a clip: keypoint track, and measures when ``exercise`` is given.
+
+    ``exercise`` is a :class:`pose.catalog.ExerciseSpec`. Raises :class:`pose.errors.VideoError`
+    with a message for the patient when the file is not a usable video. A clip with nobody in it
+    is not an error: the result says ``person_found: false`` and its measures are untrusted.
+    """
+    result = track_clip(path, model=model, max_seconds=max_seconds, **options)
+    if exercise is not None:
+        result.update(score_result(result, exercise))
+    return result
+
+
+def score_result(result: dict[str, Any], exercise) -> dict[str, Any]:
+    """Measures for a stored or uploaded track (the ``keypoints`` part of a result)."""
+    from pose.scoring import score_track
+
+    track = KeypointTrack.from_json(result)
+    brightness = result.get("brightness")
+    return score_track(track, exercise,
+                       brightness=np.asarray(brightness, dtype=float) if brightness else None)
+
+
+__all__ = ["analyze_clip", "track_clip", "score_result", "get_tracker_models", "replace"]

@@ -1,0 +1,89 @@
+// Joint angles for live counting in the browser: the same convention as pose/angles.py.
+//
+// Every angle is the unsigned angle in degrees (0..180) between two body segments as seen in
+// the image, 0 = anatomical neutral, identical when the person faces the other way:
+//   knee_flexion        thigh (hip->knee) vs shank (knee->ankle); 0 = straight knee (side view)
+//   hip_flexion         trunk axis (shoulder mid->hip mid) vs thigh; 0 = thigh in line (side)
+//   shoulder_abduction  trunk axis vs upper arm (shoulder->elbow); 0 = arm at side, 180 = overhead (front)
+//   shoulder_flexion    same formula, valid in side view
+//   elbow_flexion       upper arm vs forearm (elbow->wrist); 0 = straight
+// A keypoint below MIN_SCORE is unknown and makes the angle NaN (no value rather than a wrong one).
+// Keypoints: COCO order, each [x, y, score] or a MoveNet {x, y, score}.
+
+export const MIN_SCORE = 0.3;
+
+export const KP = Object.freeze({
+  nose: 0, left_eye: 1, right_eye: 2, left_ear: 3, right_ear: 4,
+  left_shoulder: 5, right_shoulder: 6, left_elbow: 7, right_elbow: 8,
+  left_wrist: 9, right_wrist: 10, left_hip: 11, right_hip: 12,
+  left_knee: 13, right_knee: 14, left_ankle: 15, right_ankle: 16,
+});
+
+function point(frame, name, minScore) {
+  const k = frame[KP[name]];
+  const [x, y, s] = Array.isArray(k) ? k : [k.x, k.y, k.score ?? 1];
+  return s >= minScore ? [x, y] : null;
+}
+
+function midpoint(a, b) {
+  if (a && b) return [(a[0] + b[0]) / 2, (a[1] + b[1]) / 2];
+  return a || b;
+}
+
+/** Unsigned angle in degrees between vectors u and v. */
+export function segmentAngle(u, v) {
+  const cross = u[0] * v[1] - u[1] * v[0];
+  const dot = u[0] * v[0] + u[1] * v[1];
+  return Math.abs(Math.atan2(cross, dot)) * 180 / Math.PI;
+}
+
+const sub = (a, b) => [a[0] - b[0], a[1] - b[1]];
+
+function trunkDown(frame, minScore) {
+  const shoulders = midpoint(point(frame, 'left_shoulder', minScore), point(frame, 'right_shoulder', minScore));
+  const hips = midpoint(point(frame, 'left_hip', minScore), point(frame, 'right_hip', minScore));
+  return shoulders && hips ? sub(hips, shoulders) : null;
+}
+
+function between(a, b, c, d) {
+  // angle between (b - a) and (d - c), NaN if any point is unknown
+  if (!a || !b || !c || !d) return NaN;
+  return segmentAngle(sub(b, a), sub(d, c));
+}
+
+const JOINTS = {
+  knee_flexion(f, side, m) {
+    const hip = point(f, `${side}_hip`, m), knee = point(f, `${side}_knee`, m), ankle = point(f, `${side}_ankle`, m);
+    return between(hip, knee, knee, ankle);
+  },
+  hip_flexion(f, side, m) {
+    const down = trunkDown(f, m), hip = point(f, `${side}_hip`, m), knee = point(f, `${side}_knee`, m);
+    return down && hip && knee ? segmentAngle(down, sub(knee, hip)) : NaN;
+  },
+  shoulder_abduction(f, side, m) {
+    const down = trunkDown(f, m), sh = point(f, `${side}_shoulder`, m), el = point(f, `${side}_elbow`, m);
+    return down && sh && el ? segmentAngle(down, sub(el, sh)) : NaN;
+  },
+  shoulder_flexion(f, side, m) { return JOINTS.shoulder_abduction(f, side, m); },
+  elbow_flexion(f, side, m) {
+    const sh = point(f, `${side}_shoulder`, m), el = point(f, `${side}_elbow`, m), wr = point(f, `${side}_wrist`, m);
+    return between(sh, el, el, wr);
+  },
+};
+
+/** One joint's angle for one side ('left' | 'right') of one frame; NaN when unknown. */
+export function jointAngle(frame, joint, side, minScore = MIN_SCORE) {
+  const fn = JOINTS[joint];
+  if (!fn) throw new Error(`no live angle for ${joint}`);
+  return fn(frame, side, minScore);
+}
+
+/**
+ * The measure a protocol counts on, for one frame: one side, or for side 'both' the mean of the
+ * visible sides. For 'best', call per side and keep two counters.
+ */
+export function protocolAngle(frame, joint, side, minScore = MIN_SCORE) {
+  if (side === 'left' || side === 'right') return jointAngle(frame, joint, side, minScore);
+  const values = ['left', 'right'].map((s) => jointAngle(frame, joint, s, minScore)).filter(Number.isFinite);
+  return values.length ? values.reduce((a, b) => a + b, 0) / values.length : NaN;
+}

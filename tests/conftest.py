@@ -1,0 +1,132 @@
+"""Shared fixtures: four users (a therapist, their patient, another therapist, another patient)
+plus anonymous, a routine for each patient, and media sent to a temporary folder."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+TESTDATA = Path(os.environ.get("THERAPOSE_TESTDATA", Path(__file__).resolve().parents[2] / "shared" / "testdata"))
+if not TESTDATA.is_dir():
+    TESTDATA = Path("/work/shared/testdata")
+
+PASSWORD = "correct-horse-battery-staple"
+
+
+def require_testdata(name: str) -> Path:
+    """The path of a reference file; skip when absent, but fail under CI=true."""
+    path = TESTDATA / name
+    if not path.is_file():
+        message = f"reference test data {path} not found (shared/testdata beside the checkout)"
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    return path
+
+
+@pytest.fixture
+def testdata_file():
+    """``testdata_file(name)``: see :func:`require_testdata`."""
+    return require_testdata
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    """Uploaded files go to a temporary folder, never the developer's var/media."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture
+def exercises_catalog(db):
+    """The built-in catalog by slug. Synced again here because transactional tests flush the
+    rows the migration seeded."""
+    from exercises.models import Exercise
+    from exercises.services import exercise_catalog_sync
+
+    exercise_catalog_sync()
+    return {e.slug: e for e in Exercise.objects.filter(is_builtin=True)}
+
+
+def _make_user(username: str, role: str, therapist=None):
+    from therapy.models import User
+
+    user = User(username=username, role=role, therapist=therapist, first_name=username.title())
+    user.set_password(PASSWORD)
+    user.save()
+    return user
+
+
+@pytest.fixture
+def therapist(db):
+    return _make_user("therapist", "therapist")
+
+
+@pytest.fixture
+def patient(therapist):
+    return _make_user("patient", "patient", therapist=therapist)
+
+
+@pytest.fixture
+def other_therapist(db):
+    return _make_user("other-therapist", "therapist")
+
+
+@pytest.fixture
+def other_patient(other_therapist):
+    return _make_user("other-patient", "patient", therapist=other_therapist)
+
+
+@pytest.fixture
+def users(therapist, patient, other_therapist, other_patient):
+    """The four users by role name, plus anonymous as None."""
+    return {
+        "therapist": therapist,
+        "patient": patient,
+        "other_therapist": other_therapist,
+        "other_patient": other_patient,
+        "anonymous": None,
+    }
+
+
+@pytest.fixture
+def routine(therapist, patient, exercises_catalog):
+    from therapy import services
+
+    return services.routine_create(
+        therapist=therapist,
+        patient=patient,
+        title="Shoulder rehab",
+        items=[{"exercise": exercises_catalog["shoulder_abduction"], "reps": 10, "per_week": 3}],
+    )
+
+
+@pytest.fixture
+def other_routine(other_therapist, other_patient, exercises_catalog):
+    from therapy import services
+
+    return services.routine_create(
+        therapist=other_therapist,
+        patient=other_patient,
+        title="Other rehab",
+        items=[{"exercise": exercises_catalog["squat"], "per_week": 2}],
+    )
+
+
+@pytest.fixture
+def api_client_for():
+    """``api_client_for(user)``: an APIClient with a real token (anonymous for None)."""
+    from rest_framework.test import APIClient
+
+    from therapy import services
+
+    def make(user):
+        client = APIClient()
+        if user is not None:
+            _, key = services.token_create(user=user)
+            client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+        return client
+
+    return make

@@ -1,0 +1,26 @@
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from clips import shared_file
+
+
+@pytest.fixture(scope="session")
+def astronaut() -> np.ndarray:
+    from skimage.data import astronaut as load
+
+    return load()
+
+
+@pytest.fixture(scope="session")
+def pose_photo() -> np.ndarray:
+    return np.asarray(Image.open(shared_file("pose.jpg")).convert("RGB"))
+
+
+@pytest.fixture(scope="session")
+def lightning():
+    from pose.model import SinglePoseModel
+
+    return SinglePoseModel("lightning", "litert")

@@ -1,0 +1,69 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+
+from therapy.models import (
+    ApiToken,
+    Clinic,
+    ExerciseSession,
+    Routine,
+    RoutineItem,
+    RoutineRevision,
+    SessionResult,
+    User,
+)
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    list_display = ["username", "first_name", "last_name", "role", "therapist", "clinic"]
+    list_filter = ["role", "clinic", "is_staff", "is_active"]
+    fieldsets = BaseUserAdmin.fieldsets + (("Therapy", {"fields": ["role", "therapist", "clinic"]}),)
+    add_fieldsets = BaseUserAdmin.add_fieldsets + (
+        ("Therapy", {"fields": ["role", "therapist", "clinic"]}),
+    )
+    raw_id_fields = ["therapist"]
+
+
+admin.site.register(Clinic)
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    list_display = ["user", "created_at", "expires_at", "revoked_at", "last_used_at"]
+    readonly_fields = ["key_hash", "created_at", "last_used_at"]
+    raw_id_fields = ["user"]
+
+
+class RoutineItemInline(admin.TabularInline):
+    model = RoutineItem
+    extra = 0
+    fk_name = "routine"
+    raw_id_fields = ["exercise", "replaces"]
+    readonly_fields = ["created_at"]
+
+
+@admin.register(Routine)
+class RoutineAdmin(admin.ModelAdmin):
+    list_display = ["title", "patient", "therapist", "start_date", "end_date"]
+    raw_id_fields = ["patient", "therapist"]
+    inlines = [RoutineItemInline]
+
+
+@admin.register(RoutineRevision)
+class RoutineRevisionAdmin(admin.ModelAdmin):
+    list_display = ["routine", "changed_by", "changed_at"]
+    readonly_fields = ["routine", "changed_by", "changed_at", "snapshot"]
+
+
+@admin.register(ExerciseSession)
+class ExerciseSessionAdmin(admin.ModelAdmin):
+    list_display = ["id", "patient", "routine_item", "source", "status", "created_at"]
+    list_filter = ["status", "source"]
+    raw_id_fields = ["patient", "routine_item"]
+    readonly_fields = ["created_at", "started_at", "finished_at", "attempts"]
+
+
+@admin.register(SessionResult)
+class SessionResultAdmin(admin.ModelAdmin):
+    list_display = ["session", "rep_count", "model", "engine_version", "updated_at"]
+    raw_id_fields = ["session"]

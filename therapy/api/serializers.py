@@ -1,0 +1,310 @@
+"""Small input serializers (validation only) and output serializers (shape only)."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from exercises.models import CameraView, Exercise
+from therapy.models import ExerciseSession, Routine, RoutineItem, SessionResult, User
+
+# --- Auth ----------------------------------------------------------------------------------
+
+
+class TokenIn(serializers.Serializer):
+    username = serializers.CharField()
+    password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False)
+
+
+class TokenOut(serializers.Serializer):
+    token = serializers.CharField()
+    expires_at = serializers.DateTimeField()
+
+
+# --- Exercises -----------------------------------------------------------------------------
+
+
+class DoseOut(serializers.Serializer):
+    sets = serializers.IntegerField()
+    reps = serializers.IntegerField(allow_null=True)
+    hold_seconds = serializers.IntegerField(allow_null=True)
+
+
+class ExerciseOut(serializers.ModelSerializer):
+    default_dose = serializers.SerializerMethodField()
+    base = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+
+    class Meta:
+        model = Exercise
+        fields = [
+            "slug",
+            "name",
+            "protocol",
+            "camera_view",
+            "instructions",
+            "params",
+            "primary_measure",
+            "measures",
+            "norms",
+            "default_dose",
+            "is_builtin",
+            "base",
+        ]
+
+    @extend_schema_field(DoseOut)
+    def get_default_dose(self, obj: Exercise) -> dict:
+        return {
+            "sets": obj.default_sets,
+            "reps": obj.default_reps,
+            "hold_seconds": obj.default_hold_seconds,
+        }
+
+
+class ExerciseIn(serializers.Serializer):
+    base = serializers.SlugField(help_text="Slug of the built-in exercise whose protocol to reuse.")
+    name = serializers.CharField(max_length=120)
+    instructions = serializers.CharField(required=False, allow_blank=True, default="")
+    camera_view = serializers.ChoiceField(choices=CameraView.choices, required=False)
+    params = serializers.DictField(required=False, default=dict)
+    default_sets = serializers.IntegerField(min_value=1, max_value=50, required=False)
+    default_reps = serializers.IntegerField(min_value=1, max_value=500, required=False)
+    default_hold_seconds = serializers.IntegerField(min_value=1, max_value=3600, required=False)
+
+
+# --- Patients and adherence ----------------------------------------------------------------
+
+
+class AdherenceItemOut(serializers.Serializer):
+    exercise = serializers.CharField()
+    prescribed = serializers.IntegerField()
+    done = serializers.IntegerField()
+
+
+class AdherenceOut(serializers.Serializer):
+    week_start = serializers.DateField()
+    prescribed = serializers.IntegerField(help_text="Sessions prescribed this week.")
+    done = serializers.IntegerField(help_text="Sessions done this week (capped per exercise).")
+    ratio = serializers.FloatField(allow_null=True)
+    items = AdherenceItemOut(many=True)
+
+
+class PatientIn(serializers.Serializer):
+    username = serializers.CharField(max_length=150)
+    password = serializers.CharField(trim_whitespace=False, write_only=True)
+    first_name = serializers.CharField(max_length=150, required=False, allow_blank=True, default="")
+    last_name = serializers.CharField(max_length=150, required=False, allow_blank=True, default="")
+    email = serializers.EmailField(required=False, allow_blank=True, default="")
+
+
+class PatientOut(serializers.ModelSerializer):
+    adherence = serializers.SerializerMethodField()
+
+    class Meta:
+        model = User
+        fields = ["id", "username", "first_name", "last_name", "email", "adherence"]
+
+    @extend_schema_field(AdherenceOut(allow_null=True))
+    def get_adherence(self, obj: User):
+        data = self.context.get("adherence", {}).get(obj.pk)
+        return AdherenceOut(data).data if data is not None else None
+
+
+# --- Routines ------------------------------------------------------------------------------
+
+
+class RoutineItemIn(serializers.Serializer):
+    id = serializers.IntegerField(required=False, help_text="Keep (or change) this current item.")
+    exercise = serializers.SlugField()
+    sets = serializers.IntegerField(min_value=1, max_value=50, required=False)
+    reps = serializers.IntegerField(min_value=1, max_value=500, required=False, allow_null=True)
+    hold_seconds = serializers.IntegerField(
+        min_value=1, max_value=3600, required=False, allow_null=True
+    )
+    per_week = serializers.IntegerField(min_value=1, max_value=21, required=False)
+    notes = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class RoutineIn(serializers.Serializer):
+    patient = serializers.IntegerField()
+    title = serializers.CharField(max_length=200)
+    start_date = serializers.DateField(required=False)
+    end_date = serializers.DateField(required=False, allow_null=True)
+    items = RoutineItemIn(many=True, allow_empty=False)
+
+    def validate(self, attrs):
+        start, end = attrs.get("start_date"), attrs.get("end_date")
+        if start and end and end < start:
+            raise serializers.ValidationError({"end_date": "The end date is before the start."})
+        return attrs
+
+
+class RoutineUpdateIn(serializers.Serializer):
+    title = serializers.CharField(max_length=200, required=False)
+    end_date = serializers.DateField(required=False, allow_null=True)
+    items = RoutineItemIn(many=True, required=False, allow_empty=False)
+
+
+class RoutineItemOut(serializers.ModelSerializer):
+    exercise = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    exercise_name = serializers.CharField(source="exercise.name", read_only=True)
+
+    class Meta:
+        model = RoutineItem
+        fields = [
+            "id",
+            "exercise",
+            "exercise_name",
+            "sets",
+            "reps",
+            "hold_seconds",
+            "per_week",
+            "notes",
+            "created_at",
+        ]
+
+
+class RoutineOut(serializers.ModelSerializer):
+    items = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Routine
+        fields = [
+            "id",
+            "patient",
+            "therapist",
+            "title",
+            "start_date",
+            "end_date",
+            "items",
+            "created_at",
+            "updated_at",
+        ]
+
+    @extend_schema_field(RoutineItemOut(many=True))
+    def get_items(self, obj: Routine):
+        items = getattr(obj, "current_items", None)
+        if items is None:
+            items = obj.items.filter(retired_at=None).select_related("exercise")
+        return RoutineItemOut(items, many=True).data
+
+
+class RoutineRevisionOut(serializers.Serializer):
+    changed_at = serializers.DateTimeField()
+    changed_by = serializers.CharField(source="changed_by.username", allow_null=True, default=None)
+    snapshot = serializers.JSONField()
+
+
+# --- Sessions ------------------------------------------------------------------------------
+
+
+class SessionClipIn(serializers.Serializer):
+    routine_item = serializers.IntegerField()
+    clip = serializers.FileField(allow_empty_file=True, use_url=False)
+    pain_score = serializers.IntegerField(min_value=0, max_value=10, required=False, allow_null=True)
+    comment = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
+
+
+class SessionTrackIn(serializers.Serializer):
+    routine_item = serializers.IntegerField()
+    keypoints = serializers.JSONField(
+        help_text="A keypoint track as in the engine result: video{width,height}, timestamps, "
+        "keypoints (frames x 17 x [x, y, score])."
+    )
+    pain_score = serializers.IntegerField(min_value=0, max_value=10, required=False, allow_null=True)
+    comment = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
+
+    def validate_keypoints(self, value):
+        if not isinstance(value, dict):
+            raise serializers.ValidationError("Expected a JSON object (the engine's result shape).")
+        return value
+
+
+class SessionFeedbackIn(serializers.Serializer):
+    pain_score = serializers.IntegerField(min_value=0, max_value=10, required=False, allow_null=True)
+    comment = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+
+
+class ResultOut(serializers.ModelSerializer):
+    class Meta:
+        model = SessionResult
+        fields = [
+            "rep_count",
+            "reps",
+            "balance",
+            "quality",
+            "angles_summary",
+            "primary_angle",
+            "video",
+            "model",
+            "engine_version",
+            "updated_at",
+        ]
+
+
+class SessionLinksOut(serializers.Serializer):
+    series = serializers.URLField(allow_null=True)
+    track = serializers.URLField(allow_null=True)
+    clip = serializers.URLField(allow_null=True)
+
+
+class SessionOut(serializers.ModelSerializer):
+    exercise = serializers.CharField(source="routine_item.exercise.slug", read_only=True)
+    result = serializers.SerializerMethodField()
+    links = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ExerciseSession
+        fields = [
+            "id",
+            "patient",
+            "routine_item",
+            "exercise",
+            "source",
+            "status",
+            "error",
+            "pain_score",
+            "comment",
+            "attempts",
+            "created_at",
+            "started_at",
+            "finished_at",
+            "result",
+            "links",
+        ]
+
+    @extend_schema_field(ResultOut(allow_null=True))
+    def get_result(self, obj: ExerciseSession):
+        result = getattr(obj, "result", None) if obj.status == "done" else None
+        return ResultOut(result).data if result is not None else None
+
+    @extend_schema_field(SessionLinksOut)
+    def get_links(self, obj: ExerciseSession) -> dict:
+        request = self.context.get("request")
+
+        def url(name: str) -> str:
+            path = reverse(name, args=[obj.pk])
+            return request.build_absolute_uri(path) if request else path
+
+        done = obj.status == "done"
+        return {
+            "series": url("api:session-series") if done else None,
+            "track": url("api:session-track") if done else None,
+            "clip": url("api:session-clip") if obj.clip else None,
+        }
+
+
+class SeriesOut(serializers.Serializer):
+    timestamps = serializers.ListField(child=serializers.FloatField())
+    primary_angle = serializers.CharField(allow_null=True)
+    angles = serializers.JSONField(help_text="Angle name to a list of degrees (null = not seen).")
+    pose_scores = serializers.JSONField(allow_null=True)
+    heights = serializers.JSONField(allow_null=True, required=False)
+
+
+class HealthOut(serializers.Serializer):
+    status = serializers.CharField()
+    database = serializers.BooleanField()
+    broker = serializers.BooleanField()
+
+

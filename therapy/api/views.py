@@ -1,0 +1,410 @@
+"""The REST API. Views are thin: validate with an input serializer, call a selector or a
+service, shape the answer with an output serializer. Objects outside the user's scope are 404.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth import authenticate
+from django.http import FileResponse, Http404
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import exceptions, permissions, status
+from rest_framework.generics import GenericAPIView
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.response import Response
+
+from exercises.models import Exercise
+from exercises.selectors import exercise_get_for_user, exercise_list_for_user
+from exercises.services import exercise_create_custom
+from therapy import selectors, services
+from therapy.api import serializers as s
+from therapy.models import ApiToken
+
+# --- Permissions ---------------------------------------------------------------------------
+
+
+class IsTherapist(permissions.BasePermission):
+    message = "Only therapists can do this."
+
+    def has_permission(self, request, view) -> bool:
+        return bool(request.user and request.user.is_authenticated and request.user.is_therapist)
+
+
+class IsPatient(permissions.BasePermission):
+    message = "Only patients can do this."
+
+    def has_permission(self, request, view) -> bool:
+        return bool(request.user and request.user.is_authenticated and request.user.is_patient)
+
+
+class ReadOrRole(permissions.BasePermission):
+    """Any signed-in user may read (scoped by selectors); writes need ``view.write_role``."""
+
+    def has_permission(self, request, view) -> bool:
+        if not (request.user and request.user.is_authenticated):
+            return False
+        if request.method in permissions.SAFE_METHODS:
+            return True
+        allowed = getattr(request.user, f"is_{view.write_role}", False)
+        if not allowed:
+            self.message = f"Only {view.write_role}s can do this."
+        return allowed
+
+
+class PayloadTooLarge(exceptions.APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_detail = "The upload is too large."
+    default_code = "too_large"
+
+
+def _or_404(obj):
+    if obj is None:
+        raise Http404
+    return obj
+
+
+# --- Auth ----------------------------------------------------------------------------------
+
+
+class TokenView(GenericAPIView):
+    authentication_classes: list = []
+    permission_classes = [permissions.AllowAny]
+    serializer_class = s.TokenIn
+
+    @extend_schema(request=s.TokenIn, responses={200: s.TokenOut}, auth=[])
+    def post(self, request):
+        data = s.TokenIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        user = authenticate(
+            request,
+            username=data.validated_data["username"],
+            password=data.validated_data["password"],
+        )
+        if user is None or not user.is_active:
+            raise exceptions.ValidationError({"detail": "Wrong username or password."})
+        token, key = services.token_create(user=user)
+        return Response({"token": key, "expires_at": token.expires_at})
+
+
+class LogoutView(GenericAPIView):
+    @extend_schema(request=None, responses={204: None})
+    def post(self, request):
+        if isinstance(request.auth, ApiToken):
+            services.token_revoke(token=request.auth)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class LogoutAllView(GenericAPIView):
+    @extend_schema(request=None, responses={204: None})
+    def post(self, request):
+        services.token_revoke_all(user=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+# --- Exercises -----------------------------------------------------------------------------
+
+
+class ExerciseListView(GenericAPIView):
+    permission_classes = [ReadOrRole]
+    write_role = "therapist"
+    serializer_class = s.ExerciseOut
+
+    def get_queryset(self):
+        return exercise_list_for_user(user=self.request.user)
+
+    @extend_schema(responses={200: s.ExerciseOut(many=True)})
+    def get(self, request):
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(s.ExerciseOut(page, many=True).data)
+
+    @extend_schema(request=s.ExerciseIn, responses={201: s.ExerciseOut})
+    def post(self, request):
+        data = s.ExerciseIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        fields = dict(data.validated_data)
+        base = Exercise.objects.filter(slug=fields.pop("base"), is_builtin=True).first()
+        if base is None:
+            raise exceptions.ValidationError({"base": "Unknown built-in exercise."})
+        exercise = exercise_create_custom(therapist=request.user, base=base, **fields)
+        return Response(s.ExerciseOut(exercise).data, status=status.HTTP_201_CREATED)
+
+
+class ExerciseDetailView(GenericAPIView):
+    serializer_class = s.ExerciseOut
+    lookup_field = "slug"
+
+    def get(self, request, slug: str):
+        exercise = _or_404(exercise_get_for_user(user=request.user, slug=slug))
+        return Response(s.ExerciseOut(exercise).data)
+
+
+# --- Patients ------------------------------------------------------------------------------
+
+
+class PatientListView(GenericAPIView):
+    permission_classes = [IsTherapist]
+    serializer_class = s.PatientOut
+
+    def get_queryset(self):
+        return selectors.patient_list(therapist=self.request.user)
+
+    @extend_schema(responses={200: s.PatientOut(many=True)})
+    def get(self, request):
+        page = self.paginate_queryset(self.get_queryset())
+        adherence = selectors.adherence_for_patients(patients=page)
+        out = s.PatientOut(page, many=True, context={"adherence": adherence})
+        return self.get_paginated_response(out.data)
+
+    @extend_schema(request=s.PatientIn, responses={201: s.PatientOut})
+    def post(self, request):
+        data = s.PatientIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        patient = services.patient_create(therapist=request.user, **data.validated_data)
+        adherence = selectors.adherence_for_patients(patients=[patient])
+        out = s.PatientOut(patient, context={"adherence": adherence})
+        return Response(out.data, status=status.HTTP_201_CREATED)
+
+
+class PatientDetailView(GenericAPIView):
+    permission_classes = [IsTherapist]
+    serializer_class = s.PatientOut
+
+    def get(self, request, pk: int):
+        patient = _or_404(selectors.patient_get(therapist=request.user, patient_id=pk))
+        adherence = selectors.adherence_for_patients(patients=[patient])
+        return Response(s.PatientOut(patient, context={"adherence": adherence}).data)
+
+
+class PatientAdherenceView(GenericAPIView):
+    permission_classes = [IsTherapist]
+    serializer_class = s.AdherenceOut
+    pagination_class = None
+
+    @extend_schema(
+        parameters=[OpenApiParameter("weeks", int, description="Weeks back (1-52, default 8).")],
+        responses={200: s.AdherenceOut(many=True)},
+    )
+    def get(self, request, pk: int):
+        patient = _or_404(selectors.patient_get(therapist=request.user, patient_id=pk))
+        try:
+            weeks = min(max(int(request.query_params.get("weeks", 8)), 1), 52)
+        except ValueError:
+            raise exceptions.ValidationError({"weeks": "A whole number of weeks."}) from None
+        history = selectors.adherence_history(patient=patient, weeks=weeks)
+        return Response(s.AdherenceOut(history, many=True).data)
+
+
+# --- Routines ------------------------------------------------------------------------------
+
+
+def _resolve_items(user, items: list[dict]) -> list[dict]:
+    resolved = []
+    for item in items:
+        exercise = exercise_get_for_user(user=user, slug=item["exercise"])
+        if exercise is None:
+            raise exceptions.ValidationError({"items": f"Unknown exercise {item['exercise']!r}."})
+        resolved.append({**item, "exercise": exercise})
+    return resolved
+
+
+class RoutineListView(GenericAPIView):
+    permission_classes = [ReadOrRole]
+    write_role = "therapist"
+    serializer_class = s.RoutineOut
+
+    def get_queryset(self):
+        return selectors.routine_list_for_user(user=self.request.user)
+
+    @extend_schema(responses={200: s.RoutineOut(many=True)})
+    def get(self, request):
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(s.RoutineOut(page, many=True).data)
+
+    @extend_schema(request=s.RoutineIn, responses={201: s.RoutineOut})
+    def post(self, request):
+        data = s.RoutineIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        fields = dict(data.validated_data)
+        patient = selectors.patient_get(therapist=request.user, patient_id=fields.pop("patient"))
+        if patient is None:
+            raise exceptions.ValidationError({"patient": "Not one of your patients."})
+        items = _resolve_items(request.user, fields.pop("items"))
+        routine = services.routine_create(
+            therapist=request.user, patient=patient, items=items, **fields
+        )
+        return Response(s.RoutineOut(routine).data, status=status.HTTP_201_CREATED)
+
+
+class RoutineDetailView(GenericAPIView):
+    permission_classes = [ReadOrRole]
+    write_role = "therapist"
+    serializer_class = s.RoutineOut
+
+    def get(self, request, pk: int):
+        routine = _or_404(selectors.routine_get_for_user(user=request.user, routine_id=pk))
+        return Response(s.RoutineOut(routine).data)
+
+    @extend_schema(request=s.RoutineUpdateIn, responses={200: s.RoutineOut})
+    def patch(self, request, pk: int):
+        routine = _or_404(selectors.routine_get_for_user(user=request.user, routine_id=pk))
+        data = s.RoutineUpdateIn(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        fields = dict(data.validated_data)
+        if "items" in fields:
+            fields["items"] = _resolve_items(request.user, fields["items"])
+        routine = services.routine_update(routine=routine, changed_by=request.user, **fields)
+        routine = selectors.routine_get_for_user(user=request.user, routine_id=routine.pk)
+        return Response(s.RoutineOut(routine).data)
+
+
+class RoutineHistoryView(GenericAPIView):
+    serializer_class = s.RoutineRevisionOut
+
+    @extend_schema(responses={200: s.RoutineRevisionOut(many=True)})
+    def get(self, request, pk: int):
+        routine = _or_404(selectors.routine_get_for_user(user=request.user, routine_id=pk))
+        page = self.paginate_queryset(selectors.routine_revisions(routine=routine))
+        return self.get_paginated_response(s.RoutineRevisionOut(page, many=True).data)
+
+
+# --- Sessions ------------------------------------------------------------------------------
+
+
+class SessionListView(GenericAPIView):
+    permission_classes = [ReadOrRole]
+    write_role = "patient"
+    serializer_class = s.SessionOut
+    parser_classes = [MultiPartParser, FormParser, JSONParser]
+
+    def get_queryset(self):
+        return selectors.session_list_for_user(user=self.request.user)
+
+    @extend_schema(responses={200: s.SessionOut(many=True)})
+    def get(self, request):
+        page = self.paginate_queryset(self.get_queryset())
+        out = s.SessionOut(page, many=True, context={"request": request})
+        return self.get_paginated_response(out.data)
+
+    @extend_schema(
+        request={"multipart/form-data": s.SessionClipIn, "application/json": s.SessionTrackIn},
+        responses={202: s.SessionOut},
+        description="Upload a clip (multipart) or an on-device keypoint track (JSON). The "
+        "analysis runs in the background: poll the session until status is done or failed.",
+    )
+    def post(self, request):
+        self._refuse_oversized(request)
+        if getattr(request, "upload_too_large", False):
+            raise PayloadTooLarge(self._too_large_message())
+        is_track = request.content_type.startswith("application/json")
+        data = (s.SessionTrackIn if is_track else s.SessionClipIn)(data=request.data)
+        if getattr(request, "upload_too_large", False):
+            raise PayloadTooLarge(self._too_large_message())
+        data.is_valid(raise_exception=True)
+        fields = dict(data.validated_data)
+        item = selectors.routine_item_for_patient(
+            patient=request.user, item_id=fields.pop("routine_item")
+        )
+        if item is None:
+            raise exceptions.ValidationError({"routine_item": "Not one of your routine items."})
+        if is_track:
+            session = services.session_create_from_track(
+                patient=request.user, routine_item=item, track=fields.pop("keypoints"), **fields
+            )
+        else:
+            session = services.session_create_from_clip(
+                patient=request.user, routine_item=item, clip=fields.pop("clip"), **fields
+            )
+        out = s.SessionOut(session, context={"request": request})
+        return Response(out.data, status=status.HTTP_202_ACCEPTED)
+
+    @staticmethod
+    def _too_large_message() -> str:
+        return f"The clip is too large (limit {settings.MAX_CLIP_BYTES // 1_048_576} MB)."
+
+    def _refuse_oversized(self, request) -> None:
+        """Check Content-Length before anything reads the body."""
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            raise exceptions.ParseError("Bad Content-Length.") from None
+        if (request.META.get("CONTENT_TYPE") or "").startswith("multipart/"):
+            limit = settings.MAX_CLIP_BYTES + 64 * 1024  # room for the other form fields
+            message = self._too_large_message()
+        else:
+            limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+            message = f"The upload is too large (limit {limit // 1_048_576} MB)."
+        if length > limit:
+            raise PayloadTooLarge(message)
+
+
+class SessionDetailView(GenericAPIView):
+    permission_classes = [ReadOrRole]
+    write_role = "patient"
+    serializer_class = s.SessionOut
+
+    def get(self, request, pk: int):
+        session = _or_404(selectors.session_get_for_user(user=request.user, session_id=pk))
+        return Response(s.SessionOut(session, context={"request": request}).data)
+
+    @extend_schema(request=s.SessionFeedbackIn, responses={200: s.SessionOut})
+    def patch(self, request, pk: int):
+        session = _or_404(selectors.session_get_for_user(user=request.user, session_id=pk))
+        data = s.SessionFeedbackIn(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        session = services.session_update_feedback(session=session, **data.validated_data)
+        return Response(s.SessionOut(session, context={"request": request}).data)
+
+
+def _done_result(request, pk: int):
+    session = _or_404(selectors.session_get_for_user(user=request.user, session_id=pk))
+    result = getattr(session, "result", None)
+    if session.status != "done" or result is None:
+        raise exceptions.NotFound("This session has no result yet.")
+    return session, result
+
+
+class SessionSeriesView(GenericAPIView):
+    serializer_class = s.SeriesOut
+
+    def get(self, request, pk: int):
+        _, result = _done_result(request, pk)
+        return Response(result.series)
+
+
+class SessionTrackView(GenericAPIView):
+    @extend_schema(responses={(200, "application/json"): dict})
+    def get(self, request, pk: int):
+        _, result = _done_result(request, pk)
+        if not result.keypoint_track:
+            raise exceptions.NotFound("No keypoint track stored.")
+        fh = result.keypoint_track.open("rb")
+        response = FileResponse(fh, content_type="application/json")
+        response["Cache-Control"] = "private, no-store"
+        return response
+
+
+class SessionClipView(GenericAPIView):
+    """The clip, streamed after the permission check (clips have no public URL)."""
+
+    @extend_schema(responses={(200, "video/mp4"): bytes})
+    def get(self, request, pk: int):
+        session = _or_404(selectors.session_get_for_user(user=request.user, session_id=pk))
+        return clip_response(session)
+
+
+def clip_response(session) -> FileResponse:
+    if not session.clip:
+        raise Http404("This session has no clip.")
+    response = FileResponse(
+        session.clip.open("rb"),
+        content_type=session.clip_content_type or "video/mp4",
+        filename=f"session-{session.pk}{_suffix(session.clip.name)}",
+    )
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def _suffix(name: str) -> str:
+    dot = name.rfind(".")
+    return name[dot:] if dot > name.rfind("/") else ""

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class TherapyConfig(AppConfig):
+    name = "therapy"
+    verbose_name = "Therapy"
+    default_auto_field = "django.db.models.BigAutoField"

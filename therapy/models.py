@@ -1,0 +1,247 @@
+"""Accounts, routines, exercise sessions and their results."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import uuid
+from pathlib import PurePosixPath
+
+from django.contrib.auth.models import AbstractUser
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+
+
+class Clinic(models.Model):
+    name = models.CharField(max_length=200)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Role(models.TextChoices):
+    THERAPIST = "therapist", "Therapist"
+    PATIENT = "patient", "Patient"
+    STAFF = "staff", "Staff admin"
+
+
+class User(AbstractUser):
+    """One account table for all roles. A patient belongs to exactly one therapist."""
+
+    role = models.CharField(max_length=16, choices=Role.choices, default=Role.STAFF)
+    clinic = models.ForeignKey(
+        Clinic, null=True, blank=True, on_delete=models.SET_NULL, related_name="members"
+    )
+    therapist = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="patients",
+        limit_choices_to={"role": Role.THERAPIST},
+    )
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(role=Role.PATIENT, therapist__isnull=False)
+                | ~models.Q(role=Role.PATIENT) & models.Q(therapist__isnull=True),
+                name="user_patient_has_therapist",
+            )
+        ]
+
+    @property
+    def is_therapist(self) -> bool:
+        return self.role == Role.THERAPIST
+
+    @property
+    def is_patient(self) -> bool:
+        return self.role == Role.PATIENT
+
+
+class ApiToken(models.Model):
+    """A bearer token for the API. Only its SHA-256 is stored; it expires and can be revoked."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"Token of {self.user} (expires {self.expires_at:%Y-%m-%d})"
+
+    @staticmethod
+    def hash_key(key: str) -> str:
+        return hashlib.sha256(key.encode()).hexdigest()
+
+    @staticmethod
+    def new_key() -> str:
+        return secrets.token_urlsafe(32)
+
+    @property
+    def is_valid(self) -> bool:
+        return self.revoked_at is None and self.expires_at > timezone.now()
+
+
+class Routine(models.Model):
+    """A patient's prescription. Items are never edited in place: see RoutineItem."""
+
+    patient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="routines")
+    therapist = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="prescribed_routines"
+    )
+    title = models.CharField(max_length=200)
+    start_date = models.DateField(default=timezone.localdate)
+    end_date = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-start_date", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end_date__isnull=True)
+                | models.Q(end_date__gte=models.F("start_date")),
+                name="routine_end_after_start",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.patient})"
+
+
+class RoutineItem(models.Model):
+    """One prescribed exercise with its dose.
+
+    A change to the dose retires this row (``retired_at``) and creates a new one pointing back
+    through ``replaces``, so sessions keep the prescription they were performed against.
+    """
+
+    routine = models.ForeignKey(Routine, on_delete=models.CASCADE, related_name="items")
+    exercise = models.ForeignKey("exercises.Exercise", on_delete=models.PROTECT)
+    sets = models.PositiveSmallIntegerField(default=1, validators=[MinValueValidator(1)])
+    reps = models.PositiveSmallIntegerField(null=True, blank=True)
+    hold_seconds = models.PositiveSmallIntegerField(null=True, blank=True)
+    per_week = models.PositiveSmallIntegerField(
+        default=3, validators=[MinValueValidator(1), MaxValueValidator(21)]
+    )
+    notes = models.TextField(blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    retired_at = models.DateTimeField(null=True, blank=True)
+    replaces = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="replaced_by"
+    )
+
+    class Meta:
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.exercise} x{self.sets}"
+
+    @property
+    def is_current(self) -> bool:
+        return self.retired_at is None
+
+
+class RoutineRevision(models.Model):
+    """A snapshot of a routine after each change: who changed what, and when."""
+
+    routine = models.ForeignKey(Routine, on_delete=models.CASCADE, related_name="revisions")
+    changed_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL)
+    changed_at = models.DateTimeField(auto_now_add=True)
+    snapshot = models.JSONField()
+
+    class Meta:
+        ordering = ["-changed_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.routine} at {self.changed_at:%Y-%m-%d %H:%M}"
+
+
+def _random_name(prefix: str, filename: str, default_suffix: str) -> str:
+    suffix = PurePosixPath(filename).suffix.lower()
+    if not suffix or len(suffix) > 6 or not suffix[1:].isalnum():
+        suffix = default_suffix
+    return f"{prefix}/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{suffix}"
+
+
+def clip_upload_to(instance: ExerciseSession, filename: str) -> str:
+    return _random_name("clips", filename, ".mp4")
+
+
+def track_upload_to(instance: models.Model, filename: str) -> str:
+    return _random_name("tracks", filename, ".json")
+
+
+class SessionStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    PROCESSING = "processing", "Processing"
+    DONE = "done", "Done"
+    FAILED = "failed", "Failed"
+
+
+class SessionSource(models.TextChoices):
+    CLIP = "clip", "Video clip"
+    KEYPOINTS = "keypoints", "Keypoint track from the device"
+
+
+class ExerciseSession(models.Model):
+    """One performed routine item, uploaded as a clip or as a keypoint track."""
+
+    patient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="sessions")
+    routine_item = models.ForeignKey(RoutineItem, on_delete=models.PROTECT, related_name="sessions")
+    source = models.CharField(max_length=16, choices=SessionSource.choices)
+    clip = models.FileField(upload_to=clip_upload_to, blank=True, max_length=255)
+    clip_content_type = models.CharField(max_length=100, blank=True)
+    uploaded_track = models.FileField(upload_to=track_upload_to, blank=True, max_length=255)
+    status = models.CharField(
+        max_length=16, choices=SessionStatus.choices, default=SessionStatus.QUEUED, db_index=True
+    )
+    error = models.TextField(blank=True, help_text="Why the analysis failed, for the patient.")
+    pain_score = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MaxValueValidator(10)]
+    )
+    comment = models.TextField(blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(pain_score__isnull=True) | models.Q(pain_score__lte=10),
+                name="session_pain_score_0_10",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Session {self.pk} ({self.status})"
+
+
+class SessionResult(models.Model):
+    """What the engine measured. ``keypoint_track`` lets results be recomputed without the model."""
+
+    session = models.OneToOneField(ExerciseSession, on_delete=models.CASCADE, related_name="result")
+    rep_count = models.PositiveIntegerField(default=0)
+    reps = models.JSONField(default=dict, help_text="Repetition table: count, items, partial.")
+    balance = models.JSONField(null=True, blank=True)
+    quality = models.JSONField(default=dict)
+    angles_summary = models.JSONField(default=dict, help_text="Peak and range per angle.")
+    primary_angle = models.CharField(max_length=64, blank=True)
+    series = models.JSONField(default=dict, help_text="Timestamps and angle time series.")
+    video = models.JSONField(null=True, blank=True)
+    keypoint_track = models.FileField(upload_to=track_upload_to, blank=True, max_length=255)
+    model = models.CharField(max_length=32, blank=True)
+    engine_version = models.CharField(max_length=32, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Result of session {self.session_id}"
