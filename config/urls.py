@@ -12,6 +12,5 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("sessions/<int:pk>/clip/", therapy_views.session_clip, name="session-clip"),
-    # Pages for therapists and patients (a later task) go here:
-    # path("", include("therapy.web_urls")),
+    path("", include("therapy.web_urls")),
 ]

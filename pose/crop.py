@@ -2,8 +2,7 @@
 
 Crop regions are normalised to the image: ``(y_min, x_min, y_max, x_max)``, and may extend past
 [0, 1] (the model then sees black padding, as ``tf.image.cropAndResize`` with extrapolation 0
-gives). :func:`crop_and_resize` samples exactly like TF's bilinear ``crop_and_resize`` and casts
-to int32 by truncation, as the published pipeline does.
+gives). :func:`crop_and_resize` samples where TF's bilinear ``crop_and_resize`` does.
 """
 
 from __future__ import annotations
@@ -11,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from PIL import Image
 
 from pose.keypoints import KP, TORSO_JOINTS
 
@@ -116,31 +116,31 @@ class CropRegionFilter:
         return CropRegion(*(float(v) for v in self.state))
 
 
-def _axis_samples(lo: float, hi: float, size: int, out: int):
-    """Source indices and weights along one axis, as TF's bilinear crop_and_resize computes them."""
-    if out > 1:
-        pos = lo * (size - 1) + np.arange(out) * ((hi - lo) * (size - 1) / (out - 1))
-    else:
-        pos = np.array([0.5 * (lo + hi) * (size - 1)])
-    valid = (pos >= 0) & (pos <= size - 1)
-    low = np.clip(np.floor(pos), 0, size - 1).astype(np.intp)
-    high = np.clip(np.ceil(pos), 0, size - 1).astype(np.intp)
-    frac = (pos - np.floor(pos)).astype(np.float32)
-    return low, high, frac, valid
-
-
 def crop_and_resize(image: np.ndarray, region: CropRegion, size: int) -> np.ndarray:
-    """Bilinear crop of an RGB uint8 image to ``size x size``, padding with 0, as int32."""
+    """Bilinear crop of an RGB uint8 image to ``size x size``, padded with 0, as int32.
+
+    Samples where TF's bilinear ``crop_and_resize`` does: output pixel ``i`` reads the source at
+    ``y_min * (h - 1) + i * (y_max - y_min) * (h - 1) / (size - 1)`` (pixel-centre coordinates),
+    and likewise for x. Pillow's affine transform does the sampling in C; it rounds where TF
+    truncates, so values differ from TF's by at most 1 (tests/pose/test_crop.py checks it).
+    """
     height, width = image.shape[:2]
-    y0, y1, fy, vy = _axis_samples(region.y_min, region.y_max, height, size)
-    x0, x1, fx, vx = _axis_samples(region.x_min, region.x_max, width, size)
-    top_rows, bottom_rows = image[y0], image[y1]
-    fx = fx[None, :, None]
-    top_left = top_rows[:, x0].astype(np.float32)
-    top = top_left + (top_rows[:, x1] - top_left) * fx
-    bottom_left = bottom_rows[:, x0].astype(np.float32)
-    bottom = bottom_left + (bottom_rows[:, x1] - bottom_left) * fx
-    out = top + (bottom - top) * fy[:, None, None]
-    out[~vy] = 0
-    out[:, ~vx] = 0
-    return out.astype(np.int32)  # truncation, like tf.cast(float -> int32)
+    scale_y = region.height * (height - 1) / (size - 1)
+    scale_x = region.width * (width - 1) / (size - 1)
+    # Pillow maps output pixel centre (j + 0.5) to input coordinate a * (j + 0.5) + c, where
+    # input pixel centres sit at k + 0.5.
+    offset_x = region.x_min * (width - 1) + 0.5 - 0.5 * scale_x
+    offset_y = region.y_min * (height - 1) + 0.5 - 0.5 * scale_y
+    out = Image.fromarray(image).transform(
+        (size, size), Image.Transform.AFFINE, (scale_x, 0, offset_x, 0, scale_y, offset_y),
+        resample=Image.Resampling.BILINEAR, fillcolor=(0, 0, 0),
+    )
+    crop = np.asarray(out, dtype=np.int32)
+    # TF pads every sample that falls outside the outermost pixel centres; Pillow would still
+    # blend up to half a pixel beyond them.
+    steps = np.arange(size)
+    rows = region.y_min * (height - 1) + steps * scale_y
+    cols = region.x_min * (width - 1) + steps * scale_x
+    crop[(rows < 0) | (rows > height - 1)] = 0
+    crop[:, (cols < 0) | (cols > width - 1)] = 0
+    return crop

@@ -3,27 +3,10 @@ plus anonymous, a routine for each patient, and media sent to a temporary folder
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import pytest
-
-TESTDATA = Path(os.environ.get("THERAPOSE_TESTDATA", Path(__file__).resolve().parents[2] / "shared" / "testdata"))
-if not TESTDATA.is_dir():
-    TESTDATA = Path("/work/shared/testdata")
+from shared_data import TESTDATA, require_testdata  # noqa: F401  (re-exported)
 
 PASSWORD = "correct-horse-battery-staple"
-
-
-def require_testdata(name: str) -> Path:
-    """The path of a reference file; skip when absent, but fail under CI=true."""
-    path = TESTDATA / name
-    if not path.is_file():
-        message = f"reference test data {path} not found (shared/testdata beside the checkout)"
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(message)
-        pytest.skip(message)
-    return path
 
 
 @pytest.fixture

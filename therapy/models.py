@@ -42,6 +42,12 @@ class User(AbstractUser):
         related_name="patients",
         limit_choices_to={"role": Role.THERAPIST},
     )
+    privacy_mode = models.BooleanField(
+        default=False,
+        help_text="Patients only: the exercise page sends the keypoint track computed on the "
+        "device instead of the video; no video leaves the device. The patient or their "
+        "therapist can switch it.",
+    )
 
     class Meta:
         constraints = [
@@ -209,6 +215,11 @@ class ExerciseSession(models.Model):
     comment = models.TextField(blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    queued_at = models.DateTimeField(
+        default=timezone.now,
+        help_text="When the analysis was last sent to the queue (the stuck-session sweep "
+        "re-sends sessions queued or processing for too long).",
+    )
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
@@ -245,3 +256,64 @@ class SessionResult(models.Model):
 
     def __str__(self) -> str:
         return f"Result of session {self.session_id}"
+
+
+class SessionNote(models.Model):
+    """A therapist's note on a session, optionally pinned to a moment of the clip."""
+
+    session = models.ForeignKey(ExerciseSession, on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    text = models.TextField()
+    at_seconds = models.FloatField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+        help_text="Seconds from the start of the clip the note refers to (empty: the whole session).",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at_seconds", "created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"Note on session {self.session_id}"
+
+
+class AuditAction(models.TextChoices):
+    VIEW = "view", "Viewed"
+    CREATE = "create", "Created"
+    UPDATE = "update", "Changed"
+    DELETE = "delete", "Deleted"
+    DOWNLOAD = "download", "Downloaded"
+
+
+class AuditEvent(models.Model):
+    """Who viewed or changed which patient's data or clips, and when. Append-only.
+
+    Names are copied so that the record outlives the accounts it mentions.
+    """
+
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="audit_events"
+    )
+    actor_username = models.CharField(max_length=150, blank=True)
+    patient = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="audit_trail"
+    )
+    patient_username = models.CharField(max_length=150, blank=True)
+    action = models.CharField(max_length=16, choices=AuditAction.choices)
+    target = models.CharField(max_length=64, help_text="What was touched: session, clip, ...")
+    target_id = models.CharField(max_length=64, blank=True)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    detail = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["patient", "-at"])]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.at:%Y-%m-%d %H:%M:%S} {self.actor_username or '?'} {self.action} "
+            f"{self.target} {self.target_id} of {self.patient_username or '?'}"
+        )

@@ -272,6 +272,19 @@ def clip_check(*, clip: File) -> None:
         )
 
 
+# The clip is served back with this type: only video types, never one that a browser would
+# render as a page (text/html from a hostile client would be stored cross-site scripting).
+_CLIP_CONTENT_TYPES = {
+    "video/mp4", "video/quicktime", "video/webm", "video/x-matroska", "video/x-msvideo",
+    "video/3gpp", "video/avi", "video/mpeg",
+}
+
+
+def clip_content_type(*, clip: File) -> str:
+    declared = (getattr(clip, "content_type", "") or "").split(";")[0].strip().lower()
+    return declared if declared in _CLIP_CONTENT_TYPES else "video/mp4"
+
+
 def _check_item_for_patient(*, patient: User, routine_item: RoutineItem) -> None:
     if routine_item.routine.patient_id != patient.pk:
         raise ValidationError({"routine_item": "Not one of your routine items."})
@@ -301,7 +314,7 @@ def session_create_from_clip(
         patient=patient,
         routine_item=routine_item,
         source=SessionSource.CLIP,
-        clip_content_type=(getattr(clip, "content_type", "") or "")[:100],
+        clip_content_type=clip_content_type(clip=clip),
         pain_score=pain_score,
         comment=comment,
     )
@@ -371,7 +384,19 @@ def session_analyze(*, session_id: int) -> ExerciseSession | None:
         output = _run_engine(session=session)
     except PoseError as exc:
         return session_fail(session_id=session_id, error=str(exc) or exc.__class__.__name__)
+    if output.get("person_found") is False:
+        return session_fail(session_id=session_id, error=NO_PERSON_ERROR)
     return _session_complete(session_id=session_id, output=output)
+
+
+NO_PERSON_ERROR = (
+    "No person was found in the clip. Stand so that your whole body is in the picture, "
+    "with good light, and record again."
+)
+TOO_MANY_ATTEMPTS_ERROR = (
+    "The analysis was interrupted {attempts} times and was stopped. Please try again; if it "
+    "keeps failing, record a shorter clip."
+)
 
 
 def _session_claim(*, session_id: int) -> ExerciseSession | None:
@@ -386,6 +411,15 @@ def _session_claim(*, session_id: int) -> ExerciseSession | None:
             return None
         if session.status in (SessionStatus.DONE, SessionStatus.FAILED):
             logger.info("session %s already %s", session_id, session.status)
+            return None
+        if session.attempts >= settings.ANALYSIS_MAX_ATTEMPTS:
+            # Each claim counts: a clip that kills its worker (out of memory, a crash in a
+            # native library) must not be redelivered forever.
+            session.status = SessionStatus.FAILED
+            session.error = TOO_MANY_ATTEMPTS_ERROR.format(attempts=session.attempts)
+            session.finished_at = timezone.now()
+            session.save(update_fields=["status", "error", "finished_at"])
+            logger.warning("session %s: failed after %s attempts", session_id, session.attempts)
             return None
         session.status = SessionStatus.PROCESSING
         session.started_at = timezone.now()
@@ -461,6 +495,84 @@ def session_fail(*, session_id: int, error: str) -> ExerciseSession | None:
         session.save(update_fields=["status", "error", "finished_at"])
     logger.info("session %s failed: %s", session_id, error)
     return session
+
+
+def session_retry(*, session: ExerciseSession) -> ExerciseSession:
+    """Send a failed session back to the analysis (the patient's "try again")."""
+    with transaction.atomic():
+        session = ExerciseSession.objects.select_for_update().get(pk=session.pk)
+        if session.status != SessionStatus.FAILED:
+            raise ValidationError({"status": "Only a failed analysis can be tried again."})
+        if not (session.clip or session.uploaded_track):
+            raise ValidationError({"status": "Nothing was stored to analyse again."})
+        session.status = SessionStatus.QUEUED
+        session.error = ""
+        session.attempts = 0
+        session.started_at = session.finished_at = None
+        session.queued_at = timezone.now()
+        session.save(
+            update_fields=["status", "error", "attempts", "started_at", "finished_at", "queued_at"]
+        )
+        _enqueue_analysis(session)
+    return session
+
+
+def sessions_requeue_stuck(
+    *,
+    processing_for: timedelta | None = None,
+    queued_for: timedelta | None = None,
+) -> dict[str, list[int]]:
+    """Re-send analyses whose task was lost; the database, not the broker, is the truth.
+
+    A session still ``processing`` after ``processing_for`` (default: above the task's hard
+    time limit, so no live worker can still be on it) lost its worker with the message: it is
+    queued again. A session ``queued`` for longer than ``queued_for`` lost its message (a
+    broker restarted without persistence): it is sent again. A duplicate message is harmless:
+    the task claims a session under a row lock and skips finished ones. Sessions that already
+    used their attempts end ``failed`` with a reason instead.
+    """
+    now = timezone.now()
+    processing_for = processing_for if processing_for is not None else timedelta(
+        seconds=settings.STUCK_PROCESSING_SECONDS
+    )
+    queued_for = queued_for if queued_for is not None else timedelta(
+        seconds=settings.STUCK_QUEUED_SECONDS
+    )
+    outcome: dict[str, list[int]] = {"requeued": [], "resent": [], "failed": []}
+    stuck = ExerciseSession.objects.filter(
+        status=SessionStatus.PROCESSING, started_at__lte=now - processing_for
+    ) | ExerciseSession.objects.filter(status=SessionStatus.QUEUED, queued_at__lte=now - queued_for)
+    for session_id in stuck.order_by("pk").values_list("pk", flat=True):
+        with transaction.atomic():
+            session = (
+                ExerciseSession.objects.select_for_update(skip_locked=True)
+                .filter(pk=session_id)
+                .first()
+            )
+            if session is None:  # deleted, or claimed by a worker right now
+                continue
+            if session.status == SessionStatus.PROCESSING:
+                if session.started_at is None or session.started_at > now - processing_for:
+                    continue
+                if session.attempts >= settings.ANALYSIS_MAX_ATTEMPTS:
+                    session.status = SessionStatus.FAILED
+                    session.error = TOO_MANY_ATTEMPTS_ERROR.format(attempts=session.attempts)
+                    session.finished_at = now
+                    session.save(update_fields=["status", "error", "finished_at"])
+                    outcome["failed"].append(session.pk)
+                    continue
+                session.status = SessionStatus.QUEUED
+                outcome["requeued"].append(session.pk)
+            elif session.status == SessionStatus.QUEUED and session.queued_at <= now - queued_for:
+                outcome["resent"].append(session.pk)
+            else:
+                continue
+            session.queued_at = now
+            session.save(update_fields=["status", "queued_at"])
+            _enqueue_analysis(session)
+    if any(outcome.values()):
+        logger.warning("stuck sessions: %s", outcome)
+    return outcome
 
 
 def _session_complete(*, session_id: int, output: dict[str, Any]) -> ExerciseSession | None:

@@ -36,6 +36,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "therapy.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -48,8 +49,23 @@ MIDDLEWARE = [
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
 AUTH_USER_MODEL = "therapy.User"
+# The model backend, refusing a username after repeated failures from one address.
+AUTHENTICATION_BACKENDS = ["therapy.auth.LockoutModelBackend"]
+LOGIN_LOCKOUT_ATTEMPTS = env.int("THERAPOSE_LOGIN_LOCKOUT_ATTEMPTS", default=5)
+LOGIN_LOCKOUT_SECONDS = env.int("THERAPOSE_LOGIN_LOCKOUT_SECONDS", default=900)
+
+# Pages and the API load only our own files (TF.js runs its WASM backend: 'wasm-unsafe-eval').
+CONTENT_SECURITY_POLICY = env(
+    "THERAPOSE_CSP",
+    default="default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; "
+    "img-src 'self' data: blob:; media-src 'self' blob:; connect-src 'self'; "
+    "worker-src 'self' blob:; font-src 'self'; object-src 'none'; base-uri 'self'; "
+    "form-action 'self'; frame-ancestors 'none'",
+)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
-LOGIN_URL = "admin:login"
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "login"
 
 TEMPLATES = [
     {
@@ -134,6 +150,8 @@ POSE_MODEL = env("THERAPOSE_POSE_MODEL", default="lightning")
 MAX_CLIP_SECONDS = env.float("THERAPOSE_MAX_CLIP_SECONDS", default=300.0)
 ANALYSIS_TIME_LIMIT = env.int("THERAPOSE_ANALYSIS_TIME_LIMIT", default=600)
 API_TOKEN_TTL_DAYS = env.float("THERAPOSE_TOKEN_TTL_DAYS", default=7.0)
+# Claims of one session by a worker (redeliveries included) before it ends failed.
+ANALYSIS_MAX_ATTEMPTS = env.int("THERAPOSE_ANALYSIS_MAX_ATTEMPTS", default=5)
 
 # --- Celery ---------------------------------------------------------------------------------
 REDIS_URL = env("REDIS_URL", default="")
@@ -163,6 +181,20 @@ CELERY_BROKER_TRANSPORT_OPTIONS = celery_transport_options(CELERY_BROKER_URL)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_CONNECTION_TIMEOUT = 3
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# The database is the truth about sessions: a sweep re-sends those whose message was lost
+# (worker killed, broker restarted). Past the hard time limit no worker can still be on one.
+STUCK_PROCESSING_SECONDS = env.int(
+    "THERAPOSE_STUCK_PROCESSING_SECONDS", default=CELERY_TASK_TIME_LIMIT + 120
+)
+STUCK_QUEUED_SECONDS = env.int("THERAPOSE_STUCK_QUEUED_SECONDS", default=900)
+CELERY_TASK_ROUTES["therapy.tasks.sessions_requeue_stuck_task"] = {"queue": "pose"}
+CELERY_BEAT_SCHEDULE = {
+    "requeue-stuck-sessions": {
+        "task": "therapy.tasks.sessions_requeue_stuck_task",
+        "schedule": env.float("THERAPOSE_SWEEP_SECONDS", default=300.0),
+        "options": {"expires": 240},
+    },
+}
 
 # --- REST API -------------------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -176,6 +208,25 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "EXCEPTION_HANDLER": "therapy.api.errors.exception_handler",
+    "DEFAULT_THROTTLE_CLASSES": [
+        "therapy.api.throttles.AnonThrottle",
+        "therapy.api.throttles.UserThrottle",
+    ],
+}
+# Requests per client, read at each request (tests change them): "anon" per address, "user"
+# per account, "login" token requests per address, "upload" sessions created per account.
+API_THROTTLE_RATES = {
+    "anon": env("THERAPOSE_THROTTLE_ANON", default="120/min"),
+    "user": env("THERAPOSE_THROTTLE_USER", default="1200/min"),
+    "login": env("THERAPOSE_THROTTLE_LOGIN", default="20/min"),
+    "upload": env("THERAPOSE_THROTTLE_UPLOAD", default="120/hour"),
+}
+# Throttle counters and login failures live here; production points it at Redis.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "therapose",
+    }
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Therapose API",

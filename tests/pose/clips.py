@@ -2,26 +2,14 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable
 from pathlib import Path
 
 import av
 import numpy as np
-import pytest
+from shared_data import require_testdata
 
-TESTDATA = Path(__file__).resolve().parents[3] / "shared" / "testdata"
-
-
-def shared_file(name: str) -> Path:
-    """A file of ../shared/testdata; skip when absent, fail under CI=true."""
-    path = TESTDATA / name
-    if not path.is_file():
-        message = f"{path} not found: the reference data lives in shared/testdata beside the repo"
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(message)
-        pytest.skip(message)
-    return path
+shared_file = require_testdata
 
 
 def write_clip(
