@@ -169,7 +169,9 @@ def heights_from_xy(xy: np.ndarray) -> dict[str, np.ndarray]:
         out[f"right_{joint}_height"] = 100.0 * (left_y - right_y) / scale
     for side in SIDES:
         y = _joint(xy, f"{side}_ankle")[:, 1]
-        standing = np.nanpercentile(y, STANDING_LEVEL_PERCENTILE) if np.isfinite(y).any() else np.nan
+        standing = (
+            np.nanpercentile(y, STANDING_LEVEL_PERCENTILE) if np.isfinite(y).any() else np.nan
+        )
         out[f"{side}_ankle_rise"] = 100.0 * (standing - y) / scale
     return out
 

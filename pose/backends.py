@@ -66,8 +66,9 @@ class TensorFlowBackend:
         return self._fn(self._tf.constant(batch)).numpy()
 
 
-def create_backend(model_name: str, backend: str = "litert",
-                   num_threads: int = DEFAULT_THREADS) -> Backend:
+def create_backend(
+    model_name: str, backend: str = "litert", num_threads: int = DEFAULT_THREADS
+) -> Backend:
     if backend == "litert":
         return LiteRTBackend(model_name, num_threads)
     if backend == "tf":

@@ -39,6 +39,7 @@ so a full hold with an RMS sway of 1 % of torso length scores 96, 5 % scores 50,
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 from scipy.stats import chi2
@@ -46,10 +47,11 @@ from scipy.stats import chi2
 from pose.angles import body_scale, hip_midpoint, shoulder_midpoint, trunk_lean
 from pose.keypoints import KP
 from pose.protocols import HoldBalance
-from pose.signal import finite_runs
+from pose.signal import butterworth_zero_phase, finite_runs, sample_rate
 
 SWAY_RMS_REFERENCE = 0.05
 FLOOR_LEVEL = 0.01  # torso lengths: an ankle this close to the stance ankle's height is down
+PEAK_WINDOW_SECONDS = 1.0  # the lifted foot's height is its highest within this of the ramp
 SCORE_FORMULA = (
     "score = 100 * min(1, hold_seconds / target_seconds) / (1 + (sway_rms / 0.05)^2); "
     "sway_rms in torso lengths"
@@ -112,8 +114,8 @@ def analyse_balance(xy: np.ndarray, t: np.ndarray, protocol: HoldBalance) -> Bal
     ankles = {s: xy[:, KP[f"{s}_ankle"], :] / scale for s in ("left", "right")}
     lift = {"left": ankles["right"][:, 1] - ankles["left"][:, 1]}
     lift["right"] = -lift["left"]
-    start, lifted = _stance_start(ankles, lift, t, protocol)
-    if start is None:
+    start, started_at, lifted = _stance_start(ankles, lift, t, protocol)
+    if start is None or started_at is None:
         return BalanceResult(
             stance=protocol.stance,
             hold_seconds=0.0,
@@ -126,19 +128,19 @@ def analyse_balance(xy: np.ndarray, t: np.ndarray, protocol: HoldBalance) -> Bal
             target_seconds=protocol.target_seconds,
             held_to_clip_end=False,
         )
-    lost, reason = _loss(xy, ankles, lift, t, protocol, start, lifted, scale)
+    lost, lost_at, reason = _loss(xy, ankles, lift, t, protocol, start, lifted, scale)
     stop = lost if lost is not None else len(t) - 1
     hips = hip_midpoint(xy)[start : stop + 1] / scale
     sway = sway_measures(hips, t[start : stop + 1])
-    hold = float(t[stop] - t[start])
+    hold = max(0.0, (lost_at if lost_at is not None else float(t[-1])) - started_at)
     # Too few frames for sway (a hold of a frame or two) scores on the hold alone: about 0.
     score = balance_score(hold, protocol.target_seconds, sway["rms"] or 0.0)
     centre = np.nanmean(hips, axis=0) if np.isfinite(hips).any() else np.zeros(2)
     return BalanceResult(
         stance=protocol.stance,
         hold_seconds=hold,
-        started_at=float(t[start]),
-        lost_at=float(t[lost]) if lost is not None else None,
+        started_at=started_at,
+        lost_at=lost_at,
         lost_reason=reason,
         lifted_side=lifted,
         sway=sway,
@@ -155,9 +157,10 @@ def analyse_balance(xy: np.ndarray, t: np.ndarray, protocol: HoldBalance) -> Bal
 
 def _stance_start(
     ankles: dict[str, np.ndarray], lift: dict[str, np.ndarray], t: np.ndarray, p: HoldBalance
-) -> tuple[int | None, str | None]:
+) -> tuple[int | None, float | None, str | None]:
+    """Frame and moment (s) the stance began, and the lifted side (single-leg)."""
     if p.stance == "single_leg":
-        best: tuple[int, str] | None = None
+        best: tuple[float, str] | None = None
         for side in ("left", "right") if p.lifted == "either" else (p.lifted,):
             up = _sustained(
                 np.nan_to_num(lift[side], nan=-np.inf) >= p.lift_on, t, p.settle_seconds, 0
@@ -165,14 +168,17 @@ def _stance_start(
             if up is None:
                 continue
             down = np.flatnonzero(np.nan_to_num(lift[side][: up + 1], nan=np.inf) <= p.touch)
-            begin = _to_floor(lift[side], int(down[-1]), -1) if down.size else 0
+            begin = _contact_time(lift[side], t, int(down[-1]), +1) if down.size else float(t[0])
             if best is None or begin < best[0]:
                 best = (begin, side)
-        return (best[0], best[1]) if best else (None, None)
+        if best is None:
+            return None, None, None
+        return _nearest_frame(t, best[0]), best[0], best[1]
     gap = np.abs(ankles["left"][:, 0] - ankles["right"][:, 0])
     both_down = np.abs(lift["left"]) < p.lift_on
     in_position = np.nan_to_num(gap, nan=np.inf) <= p.max_ankle_gap
-    return _sustained(in_position & both_down, t, p.settle_seconds, 0), None
+    start = _sustained(in_position & both_down, t, p.settle_seconds, 0)
+    return start, (float(t[start]) if start is not None else None), None
 
 
 def _loss(
@@ -184,7 +190,8 @@ def _loss(
     start: int,
     lifted: str | None,
     scale: float,
-) -> tuple[int | None, str | None]:
+) -> tuple[int | None, float | None, str | None]:
+    """Frame and moment (s) the stance was lost, and why (all None if it never was)."""
     nan_false = np.nan_to_num
     conditions: list[tuple[str, np.ndarray]] = []
     if lifted is not None:
@@ -203,7 +210,7 @@ def _loss(
     lean = trunk_lean(xy)
     conditions.append(("trunk leaned too far", nan_false(lean, nan=0) > p.max_trunk_lean))
     conditions.append(("hands reached out", _hand_reach(xy, scale) > p.max_hand_reach))
-    first: tuple[int, str] | None = None
+    first: tuple[float, int, str] | None = None
     for reason, mask in conditions:
         # The lifted foot is still rising just after the start: look for its return past lift_on.
         begin = start + 1
@@ -211,23 +218,108 @@ def _loss(
             above = np.flatnonzero(nan_false(lift[lifted], nan=-np.inf)[start:] >= p.lift_on)
             begin = start + int(above[0]) if above.size else len(t)
         at = _sustained(mask, t, p.loss_seconds, begin) if begin < len(t) else None
-        if at is not None and reason == "lifted foot came down":
-            at = _to_floor(lift[lifted], at, +1)
-        if at is not None and (first is None or at < first[0]):
-            first = (at, reason)
-    return (first[0], first[1]) if first else (None, None)
+        if at is None:
+            continue
+        when = float(t[at])
+        if reason == "lifted foot came down":
+            when = max(_contact_time(lift[lifted], t, at, -1), float(t[start]))
+            at = _nearest_frame(t, when)
+        if first is None or when < first[0]:
+            first = (when, at, reason)
+    return (first[1], first[0], first[2]) if first else (None, None, None)
 
 
 def _to_floor(lift: np.ndarray, i: int, step: int) -> int:
-    """From a frame at floor level, follow the lift down to its lowest point (contact moment).
-
-    The ``touch`` band is crossed a frame or two after the foot really leaves (before it
-    really lands): step on while the height keeps falling, down to :data:`FLOOR_LEVEL`
-    (the smoothing filter rings slightly below the floor, so going lower would overshoot).
-    """
+    """From a frame at floor level, follow the lift down while it keeps falling, to
+    :data:`FLOOR_LEVEL` (the smoothing filter rings slightly below the floor)."""
     while 0 <= i + step < len(lift) and lift[i] > FLOOR_LEVEL and lift[i + step] < lift[i]:
         i += step
     return i
+
+
+def _nearest_frame(t: np.ndarray, when: float) -> int:
+    return int(np.clip(np.argmin(np.abs(t - when)), 0, len(t) - 1))
+
+
+def _contact_time(lift: np.ndarray, t: np.ndarray, i: int, out: int) -> float:
+    """Moment (s, between frames) the lifted foot left (``out`` = +1) or reached (-1) the floor.
+
+    ``i`` is a frame at floor level next to the ramp, which lies on its ``out`` side. The
+    ramp's height ``L`` is the lift's highest value within :data:`PEAK_WINDOW_SECONDS`; the
+    times it crosses 25 %, 50 % and 75 % of ``L`` give its middle and width; the ramp is taken
+    as a smooth (half-cosine) one whose smoothed 25-75 % width matches, and the contact moment
+    is half its duration before (after) the middle. When the ramp cannot be measured, the
+    frame reached by following the lift down while it keeps falling (to :data:`FLOOR_LEVEL`)
+    is used.
+    """
+    floor = _to_floor(lift, i, -out)
+    fallback = float(t[floor])
+    n = len(lift)
+    window = int(np.searchsorted(t, t[i] + out * PEAK_WINDOW_SECONDS, side="left"))
+    seg = lift[i : min(window, n - 1) + 1] if out > 0 else lift[max(window, 0) : i + 1]
+    if not np.isfinite(seg).any():
+        return fallback
+    if out < 0:
+        seg = seg[::-1]
+    top = np.flatnonzero(np.nan_to_num(seg, nan=-np.inf) >= 0.9 * np.nanmax(seg))
+    peak = float(np.nanmedian(seg[top[0] :]))
+    if not peak > 0:
+        return fallback
+    fit = _ramp_fit(lift, t, floor, out, peak)
+    if fit is None:
+        return fallback
+    middle, width = fit
+    observed, durations = _smoothed_ramp_widths(round(sample_rate(t), 3))
+    ramp = float(np.interp(width, observed, durations)) if width <= observed[-1] else width
+    when = middle - out * ramp / 2.0
+    return float(np.clip(when, t[0], t[-1]))
+
+
+RAMP_LEVELS = np.linspace(0.2, 0.8, 7)
+RAMP_PHASE = np.arccos(1.0 - 2.0 * RAMP_LEVELS)  # where a half-cosine ramp reaches each level
+
+
+def _ramp_fit(
+    lift: np.ndarray, t: np.ndarray, i: int, out: int, height: float
+) -> tuple[float, float] | None:
+    """Middle (s) and duration (s) of the half-cosine ramp best fitting (least squares) the
+    times the lift crosses 10 %, 20 %, ... 90 % of ``height`` on its way from frame i (below
+    10 %) to the first frame stepping ``out`` at or above 90 % (linear between frames)."""
+    top = i
+    while 0 <= top < len(lift) and not lift[top] >= RAMP_LEVELS[-1] * height:
+        top += out
+    if not 0 <= top < len(lift):
+        return None
+    times = []
+    for level in RAMP_LEVELS * height:
+        j = top
+        while 0 <= j - out < len(lift) and not lift[j - out] < level:
+            j -= out
+        if not (0 <= j - out < len(lift) and lift[j - out] < level <= lift[j]):
+            return None
+        a, b = lift[j - out], lift[j]
+        times.append(t[j - out] + (t[j] - t[j - out]) * (level - a) / (b - a))
+    slope, intercept = np.polyfit(RAMP_PHASE, np.asarray(times, dtype=float), 1)
+    return float(intercept + slope * np.pi / 2), float(abs(slope) * np.pi)
+
+
+@lru_cache(maxsize=8)
+def _smoothed_ramp_widths(fs: float) -> tuple[np.ndarray, np.ndarray]:
+    """``(observed, durations)``: :func:`_ramp_fit` durations (s) of half-cosine ramps lasting
+    ``durations`` (s) once smoothed by :func:`pose.signal.butterworth_zero_phase` at ``fs``
+    (averaged over sub-frame phases); made increasing, so it inverts by interpolation."""
+    durations = np.linspace(0.0, 3.0, 181)
+    tt = np.arange(int(round(8.0 * fs))) / fs
+    observed = np.empty_like(durations)
+    for k, duration in enumerate(durations):
+        acc = []
+        for phase in (0.0, 0.25, 0.5, 0.75):
+            s = (tt - 2.0 - phase / fs) / max(duration, 1e-9)
+            smoothed = butterworth_zero_phase((1 - np.cos(np.pi * np.clip(s, 0.0, 1.0))) / 2, fs)
+            fit = _ramp_fit(smoothed, tt, 0, 1, 1.0)
+            acc.append(fit[1] if fit else duration)
+        observed[k] = np.mean(acc)
+    return np.maximum.accumulate(observed), durations
 
 
 def _hand_reach(xy: np.ndarray, scale: float) -> np.ndarray:

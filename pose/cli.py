@@ -43,11 +43,15 @@ def _write_json(data: dict[str, Any], out: str | None) -> None:
 
 def _summary(result: dict[str, Any]) -> str:
     video = result["video"]
-    lines = [f"{video['frames']} frames, {video['width']}x{video['height']}, "
-             f"{video['duration']:.1f} s, model {result['model']}"]
+    lines = [
+        f"{video['frames']} frames, {video['width']}x{video['height']}, "
+        f"{video['duration']:.1f} s, model {result['model']}"
+    ]
     reps = result.get("reps")
     if reps:
-        lines.append(f"repetitions: {reps.get('count')} counted, {len(reps.get('partial', []))} partial")
+        lines.append(
+            f"repetitions: {reps.get('count')} counted, {len(reps.get('partial', []))} partial"
+        )
     balance = result.get("balance")
     if balance:
         lines.append(f"balance: hold {balance.get('hold_seconds')} s, score {balance.get('score')}")
@@ -66,9 +70,16 @@ def cmd_analyze(args: argparse.Namespace) -> int:
         from pose.catalog import get_exercise
 
         exercise = get_exercise(args.exercise)
-    result = analyze_clip(args.clip, model=args.model, exercise=exercise, backend=args.backend,
-                          num_threads=args.threads, max_seconds=args.max_seconds,
-                          timestamps=args.timestamps, progress=_progress_bar())
+    result = analyze_clip(
+        args.clip,
+        model=args.model,
+        exercise=exercise,
+        backend=args.backend,
+        num_threads=args.threads,
+        max_seconds=args.max_seconds,
+        timestamps=args.timestamps,
+        progress=_progress_bar(),
+    )
     if sys.stderr.isatty():
         sys.stderr.write("\n")
     _write_json(result, args.out)
@@ -128,8 +139,11 @@ def build_parser() -> argparse.ArgumentParser:
     analyze.add_argument("--backend", choices=("litert", "tf"), default="litert")
     analyze.add_argument("--threads", type=int, default=int(os.environ.get("THERAPOSE_THREADS", 2)))
     analyze.add_argument("--max-seconds", type=float, default=None)
-    analyze.add_argument("--timestamps", default="pts",
-                         help="'pts' (default) or 'fps:N' for evenly spaced timestamps")
+    analyze.add_argument(
+        "--timestamps",
+        default="pts",
+        help="'pts' (default) or 'fps:N' for evenly spaced timestamps",
+    )
     analyze.set_defaults(func=cmd_analyze)
 
     score = sub.add_parser("score", help="measures from a keypoint track JSON")

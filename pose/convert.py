@@ -18,9 +18,7 @@ from pose.weights import SHA256, model_dir, model_info, verified_files
 def tflite_path(name: str, folder: Path | None = None) -> Path:
     folder = folder or model_dir()
     stem = model_info(name).stem
-    key = hashlib.sha256(
-        (SHA256[f"{stem}.json"] + SHA256[f"{stem}.bin"]).encode()
-    ).hexdigest()[:16]
+    key = hashlib.sha256((SHA256[f"{stem}.json"] + SHA256[f"{stem}.bin"]).encode()).hexdigest()[:16]
     return folder / f"{stem}-{key}.tflite"
 
 

@@ -90,14 +90,19 @@ def determine_crop_region(keypoints: np.ndarray, height: int, width: int) -> Cro
     body = scores >= MIN_CROP_KEYPOINT_SCORE
     body_y = float(np.max(np.abs(center_y - ys[body]), initial=0.0))
     body_x = float(np.max(np.abs(center_x - xs[body]), initial=0.0))
-    half = max(torso_x * TORSO_EXPANSION, torso_y * TORSO_EXPANSION,
-               body_y * BODY_EXPANSION, body_x * BODY_EXPANSION)
+    half = max(
+        torso_x * TORSO_EXPANSION,
+        torso_y * TORSO_EXPANSION,
+        body_y * BODY_EXPANSION,
+        body_x * BODY_EXPANSION,
+    )
     half = min(half, max(center_x, width - center_x, center_y, height - center_y))
     if half > max(width, height) / 2:
         return init_crop_region(False, height, width)
     top, left = center_y - half, center_x - half
-    return CropRegion(top / height, left / width, (top + 2 * half) / height,
-                      (left + 2 * half) / width)
+    return CropRegion(
+        top / height, left / width, (top + 2 * half) / height, (left + 2 * half) / width
+    )
 
 
 class CropRegionFilter:
@@ -116,24 +121,29 @@ class CropRegionFilter:
         return CropRegion(*(float(v) for v in self.state))
 
 
-def crop_and_resize(image: np.ndarray, region: CropRegion, size: int) -> np.ndarray:
-    """Bilinear crop of an RGB uint8 image to ``size x size``, padded with 0, as int32.
+def crop_and_resize(image: np.ndarray | Image.Image, region: CropRegion, size: int) -> np.ndarray:
+    """Bilinear crop of an RGB image (uint8 array or Pillow image) to ``size x size``, padded
+    with 0, as int32.
 
     Samples where TF's bilinear ``crop_and_resize`` does: output pixel ``i`` reads the source at
     ``y_min * (h - 1) + i * (y_max - y_min) * (h - 1) / (size - 1)`` (pixel-centre coordinates),
     and likewise for x. Pillow's affine transform does the sampling in C; it rounds where TF
     truncates, so values differ from TF's by at most 1 (tests/pose/test_crop.py checks it).
     """
-    height, width = image.shape[:2]
+    if isinstance(image, np.ndarray):
+        image = Image.fromarray(image)
+    width, height = image.size
     scale_y = region.height * (height - 1) / (size - 1)
     scale_x = region.width * (width - 1) / (size - 1)
     # Pillow maps output pixel centre (j + 0.5) to input coordinate a * (j + 0.5) + c, where
     # input pixel centres sit at k + 0.5.
     offset_x = region.x_min * (width - 1) + 0.5 - 0.5 * scale_x
     offset_y = region.y_min * (height - 1) + 0.5 - 0.5 * scale_y
-    out = Image.fromarray(image).transform(
-        (size, size), Image.Transform.AFFINE, (scale_x, 0, offset_x, 0, scale_y, offset_y),
-        resample=Image.Resampling.BILINEAR, fillcolor=(0, 0, 0),
+    out = image.transform(
+        (size, size),
+        Image.Transform.AFFINE,
+        (scale_x, 0, offset_x, 0, scale_y, offset_y),
+        resample=Image.Resampling.BILINEAR,
     )
     crop = np.asarray(out, dtype=np.int32)
     # TF pads every sample that falls outside the outermost pixel centres; Pillow would still

@@ -17,8 +17,9 @@ MULTIPOSE_MIN_SCORE = 0.2
 class SinglePoseModel:
     """MoveNet SinglePose (Lightning or Thunder) on one square crop."""
 
-    def __init__(self, name: str = "lightning", backend: str = "litert",
-                 num_threads: int = DEFAULT_THREADS) -> None:
+    def __init__(
+        self, name: str = "lightning", backend: str = "litert", num_threads: int = DEFAULT_THREADS
+    ) -> None:
         if name not in ("lightning", "thunder"):
             raise ValueError(f"single-pose model must be lightning or thunder, not {name!r}")
         self.name = name
@@ -51,8 +52,11 @@ class MultiPoseModel:
         """People found: each (keypoints (17, 3) y/x/score, box (4,), score), best first."""
         rows = self._run(np.ascontiguousarray(square[None], dtype=np.int32))[0]
         people = [
-            (row[:51].reshape(17, 3).astype(np.float64), row[51:55].astype(np.float64),
-             float(row[55]))
+            (
+                row[:51].reshape(17, 3).astype(np.float64),
+                row[51:55].astype(np.float64),
+                float(row[55]),
+            )
             for row in rows
             if row[55] >= MULTIPOSE_MIN_SCORE
         ]

@@ -32,8 +32,9 @@ def draw_skeleton(rgb: np.ndarray, keypoints: np.ndarray, scale: float = 1.0) ->
     return np.asarray(image)
 
 
-def write_overlay(clip: str | Path, result: dict[str, Any], out: str | Path,
-                  max_side: int = 1280) -> Path:
+def write_overlay(
+    clip: str | Path, result: dict[str, Any], out: str | Path, max_side: int = 1280
+) -> Path:
     """Decode ``clip`` again and write ``out`` (H.264 MP4) with ``result``'s keypoints drawn."""
     out = Path(out)
     keypoints = np.asarray(result["keypoints"], dtype=float)

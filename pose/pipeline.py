@@ -29,9 +29,12 @@ ProgressFn = Callable[[int, int], None]
 
 
 @lru_cache(maxsize=4)
-def get_tracker_models(model: str = "lightning", backend: str = "litert",
-                       num_threads: int = DEFAULT_THREADS,
-                       choose_patient: bool = True) -> tuple[SinglePoseModel, MultiPoseModel | None]:
+def get_tracker_models(
+    model: str = "lightning",
+    backend: str = "litert",
+    num_threads: int = DEFAULT_THREADS,
+    choose_patient: bool = True,
+) -> tuple[SinglePoseModel, MultiPoseModel | None]:
     """The models for a tracker, loaded once per process (lazily: never at import time)."""
     single = SinglePoseModel(model, backend, num_threads)
     chooser = MultiPoseModel(backend, num_threads) if choose_patient else None
@@ -73,11 +76,19 @@ def _prefetch(frames: Iterator[Frame], depth: int = 8) -> Iterator[Frame]:
                 thread.join(0.01)
 
 
-def track_clip(path: str | Path, *, model: str = "lightning", backend: str = "litert",
-               num_threads: int = DEFAULT_THREADS, smoothing: bool = True,
-               choose_patient: bool = True, max_seconds: float | None = None,
-               timestamps: str = "pts", working_side: int = DEFAULT_WORKING_SIDE,
-               progress: ProgressFn | None = None) -> dict[str, Any]:
+def track_clip(
+    path: str | Path,
+    *,
+    model: str = "lightning",
+    backend: str = "litert",
+    num_threads: int = DEFAULT_THREADS,
+    smoothing: bool = True,
+    choose_patient: bool = True,
+    max_seconds: float | None = None,
+    timestamps: str = "pts",
+    working_side: int = DEFAULT_WORKING_SIDE,
+    progress: ProgressFn | None = None,
+) -> dict[str, Any]:
     """Keypoints of the patient in every frame of a clip (no exercise measures).
 
     ``timestamps="pts"`` uses each frame's presentation time; ``"fps:30"`` feeds the tracker
@@ -95,7 +106,7 @@ def track_clip(path: str | Path, *, model: str = "lightning", backend: str = "li
         expected = reader.nominal_frames
         for frame in _prefetch(reader.frames(working_side)):
             t = frame.index * fixed_step if fixed_step else frame.time
-            pose = tracker(frame.rgb, t)
+            pose = tracker(frame.image, t)
             times.append(frame.time if fixed_step is None else t)
             keypoints.append(pose.keypoints)
             scores.append(pose.score)
@@ -104,11 +115,14 @@ def track_clip(path: str | Path, *, model: str = "lightning", backend: str = "li
                 progress(frame.index + 1, expected)
         width, height = reader.upright_size()
         info = VideoInfo(
-            width=width, height=height, rotation=reader.rotation,
+            width=width,
+            height=height,
+            rotation=reader.rotation,
             fps=round(reader.nominal_fps or (len(times) / max(times[-1], 1e-9)), 3),
             frames=len(times),
             duration=round(reader.nominal_duration or times[-1], 4),
-            codec=reader.codec, container=reader.format,
+            codec=reader.codec,
+            container=reader.format,
         )
         truncated = reader.truncated
     elapsed = time.perf_counter() - started
@@ -122,8 +136,10 @@ def track_clip(path: str | Path, *, model: str = "lightning", backend: str = "li
     if truncated:
         warnings.append("the video ended early (damaged or cut off); the frames before were used")
     if tracker.people_seen > 1:
-        warnings.append(f"{tracker.people_seen} people were seen; the one nearest the centre "
-                        "and largest was followed")
+        warnings.append(
+            f"{tracker.people_seen} people were seen; the one nearest the centre "
+            "and largest was followed"
+        )
     track = KeypointTrack(np.asarray(times), pixels, width, height)
     return {
         "model": single.label,
@@ -140,8 +156,14 @@ def track_clip(path: str | Path, *, model: str = "lightning", backend: str = "li
     }
 
 
-def analyze_clip(path: str | Path, *, model: str = "lightning", exercise=None,
-                 max_seconds: float | None = None, **options: Any) -> dict[str, Any]:
+def analyze_clip(
+    path: str | Path,
+    *,
+    model: str = "lightning",
+    exercise=None,
+    max_seconds: float | None = None,
+    **options: Any,
+) -> dict[str, Any]:
     """The full result for a clip: keypoint track, and measures when ``exercise`` is given.
 
     ``exercise`` is a :class:`pose.catalog.ExerciseSpec`. Raises :class:`pose.errors.VideoError`
@@ -160,8 +182,9 @@ def score_result(result: dict[str, Any], exercise) -> dict[str, Any]:
 
     track = KeypointTrack.from_json(result)
     brightness = result.get("brightness")
-    return score_track(track, exercise,
-                       brightness=np.asarray(brightness, dtype=float) if brightness else None)
+    return score_track(
+        track, exercise, brightness=np.asarray(brightness, dtype=float) if brightness else None
+    )
 
 
 __all__ = ["analyze_clip", "track_clip", "score_result", "get_tracker_models", "replace"]

@@ -24,8 +24,15 @@ import numpy as np
 _ACTIVATIONS = {"Relu", "Relu6", "Elu", "Selu", "Sigmoid", "Tanh", "LeakyRelu"}
 _PLAIN_OP = {"_FusedConv2D": "Conv2D", "FusedDepthwiseConv2dNative": "DepthwiseConv2dNative"}
 # Attributes the plain ops accept; the fused ones carry extra bookkeeping we drop.
-_KEEP_ATTRS = {"T", "strides", "padding", "data_format", "dilations", "explicit_paddings",
-               "use_cudnn_on_gpu"}
+_KEEP_ATTRS = {
+    "T",
+    "strides",
+    "padding",
+    "data_format",
+    "dilations",
+    "explicit_paddings",
+    "use_cudnn_on_gpu",
+}
 
 
 def read_weights(model_json: dict[str, Any], folder: Path) -> dict[str, np.ndarray]:
@@ -67,16 +74,35 @@ def _unfuse(nodes: list[dict[str, Any]]) -> list[dict[str, Any]]:
         conv_attrs = {k: v for k, v in attrs.items() if k in _KEEP_ATTRS}
         if node["op"] == "FusedDepthwiseConv2dNative":
             conv_attrs.pop("use_cudnn_on_gpu", None)
-        chain = [{"name": f"{name}/conv", "op": _PLAIN_OP[node["op"]], "input": [x, w],
-                  "attr": conv_attrs}]
-        chain.append({"name": f"{name}/bias" if fused[1:] else name, "op": "BiasAdd",
-                      "input": [chain[-1]["name"], bias],
-                      "attr": {"T": attrs["T"], "data_format": attrs.get("data_format",
-                                                                         {"s": "TkhXQw=="})}})
+        chain = [
+            {
+                "name": f"{name}/conv",
+                "op": _PLAIN_OP[node["op"]],
+                "input": [x, w],
+                "attr": conv_attrs,
+            }
+        ]
+        chain.append(
+            {
+                "name": f"{name}/bias" if fused[1:] else name,
+                "op": "BiasAdd",
+                "input": [chain[-1]["name"], bias],
+                "attr": {
+                    "T": attrs["T"],
+                    "data_format": attrs.get("data_format", {"s": "TkhXQw=="}),
+                },
+            }
+        )
         for i, activation in enumerate(fused[1:]):
             last = i == len(fused) - 2
-            chain.append({"name": name if last else f"{name}/{activation}", "op": activation,
-                          "input": [chain[-1]["name"]], "attr": {"T": attrs["T"]}})
+            chain.append(
+                {
+                    "name": name if last else f"{name}/{activation}",
+                    "op": activation,
+                    "input": [chain[-1]["name"]],
+                    "attr": {"T": attrs["T"]},
+                }
+            )
         out.extend(chain)
     return out
 

@@ -74,8 +74,10 @@ class KeypointTrack:
             raise TrackError("missing 'video' with 'width' and 'height'")
         width, height = video.get("width"), video.get("height")
         for name, value in (("width", width), ("height", height)):
-            if isinstance(value, bool) or not isinstance(value, int | float) or not (
-                0 < value <= MAX_FRAME_SIDE
+            if (
+                isinstance(value, bool)
+                or not isinstance(value, int | float)
+                or not (0 < value <= MAX_FRAME_SIDE)
             ):
                 raise TrackError(f"video.{name} must be a number between 1 and {MAX_FRAME_SIDE}")
         raw_ts, raw_kp = data.get("timestamps"), data.get("keypoints")
@@ -116,9 +118,7 @@ class KeypointTrack:
         limit = 4 * max(width, height)
         if np.any(np.abs(keypoints[..., :2]) > limit):
             raise TrackError("keypoint coordinates lie far outside the frame")
-        return cls(
-            timestamps=timestamps, keypoints=keypoints, width=int(width), height=int(height)
-        )
+        return cls(timestamps=timestamps, keypoints=keypoints, width=int(width), height=int(height))
 
     def to_json(self) -> dict[str, Any]:
         """The track part of the result contract (``timestamps``, ``keypoints``, frame size)."""

@@ -18,6 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from PIL import Image
 
 from pose.crop import (
     MIN_CROP_KEYPOINT_SCORE,
@@ -49,8 +50,13 @@ def pose_score(scores: np.ndarray) -> float:
 
 
 class SinglePoseTracker:
-    def __init__(self, model: SinglePoseModel, *, smoothing: bool = True,
-                 chooser: MultiPoseModel | None = None) -> None:
+    def __init__(
+        self,
+        model: SinglePoseModel,
+        *,
+        smoothing: bool = True,
+        chooser: MultiPoseModel | None = None,
+    ) -> None:
         self.model = model
         self.smoothing = smoothing
         self.chooser = chooser
@@ -66,8 +72,9 @@ class SinglePoseTracker:
         self.keypoint_filter.reset()
         self.crop_filter.reset()
 
-    def __call__(self, image: np.ndarray, timestamp_s: float) -> TrackedPose:
-        height, width = image.shape[:2]
+    def __call__(self, image: np.ndarray | Image.Image, timestamp_s: float) -> TrackedPose:
+        """Track one frame (RGB array or Pillow image) seen at ``timestamp_s`` seconds."""
+        width, height = _size(image)
         if self.crop is None:
             self.crop = self._start_crop(image)
         crop = self.crop
@@ -92,8 +99,8 @@ class SinglePoseTracker:
         self.last_center = hips
         return TrackedPose(keypoints, score, crop, brightness)
 
-    def _start_crop(self, image: np.ndarray) -> CropRegion:
-        height, width = image.shape[:2]
+    def _start_crop(self, image: np.ndarray | Image.Image) -> CropRegion:
+        width, height = _size(image)
         # As published, a start uses the centred square. When that found nobody, the next start
         # tries the whole frame padded to a square: a person off-centre or with arms spread
         # wider than the square is then found within a frame instead of never.
@@ -112,11 +119,22 @@ class SinglePoseTracker:
             kp[:, 0] = square.y_min + kp[:, 0] * square.height
             kp[:, 1] = square.x_min + kp[:, 1] * square.width
             area = (box[2] - box[0]) * (box[3] - box[1]) * square.height * square.width
-            center = np.array([(box[0] + box[2]) / 2 * square.height + square.y_min,
-                               (box[1] + box[3]) / 2 * square.width + square.x_min])
+            center = np.array(
+                [
+                    (box[0] + box[2]) / 2 * square.height + square.y_min,
+                    (box[1] + box[3]) / 2 * square.width + square.x_min,
+                ]
+            )
             target = self.last_center if self.last_center is not None else np.array([0.5, 0.5])
             distance = float(np.hypot(*(center - target)))
             cost = distance - 0.5 * np.sqrt(max(area, 0.0))
             if cost < best_cost:
                 best, best_cost = kp, cost
         return determine_crop_region(best, height, width)
+
+
+def _size(image: np.ndarray | Image.Image) -> tuple[int, int]:
+    """(width, height) of an array or a Pillow image."""
+    if isinstance(image, Image.Image):
+        return image.size
+    return image.shape[1], image.shape[0]

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import av
 import numpy as np
+from PIL import Image
 
 from pose.errors import VideoError
 
@@ -24,6 +25,12 @@ MAX_FRAME_SIDE = 4096
 # Frames are decoded at most this large (longer side), enough for MoveNet's 192/256 input.
 DEFAULT_WORKING_SIDE = 640
 _IMAGE_FORMATS = {"image2", "image2pipe", "apng", "gif", "webp_pipe"}
+# Pillow's ROTATE_n turns counter-clockwise: a clockwise display rotation of r is ROTATE_(360-r).
+_TRANSPOSE = {
+    90: Image.Transpose.ROTATE_270,
+    180: Image.Transpose.ROTATE_180,
+    270: Image.Transpose.ROTATE_90,
+}
 _IMAGE_CODECS = {"mjpeg", "png", "bmp", "gif", "webp", "tiff", "jpeg2000", "apng"}
 
 
@@ -46,7 +53,12 @@ class VideoInfo:
 class Frame:
     index: int
     time: float  # seconds from the first frame
-    rgb: np.ndarray  # upright, (h, w, 3) uint8, at working resolution
+    image: Image.Image  # upright RGB, at working resolution
+
+    @property
+    def rgb(self) -> np.ndarray:
+        """The image as an (h, w, 3) uint8 array."""
+        return np.asarray(self.image)
 
 
 def _display_rotation(stream: av.video.stream.VideoStream, first: av.VideoFrame | None) -> int:
@@ -161,15 +173,16 @@ class VideoReader:
             if time <= last:
                 continue
             if time > self.max_seconds:
-                raise VideoError(
-                    f"the clip is longer than the {self.max_seconds:.0f} s accepted"
-                )
+                raise VideoError(f"the clip is longer than the {self.max_seconds:.0f} s accepted")
             last = time
-            rgb = frame.reformat(width=size[0], height=size[1], format="rgb24",
-                                 interpolation="BILINEAR").to_ndarray()
+            # One swscale step converts and scales; to_image hands Pillow the pixels in C, so
+            # the tracker's crop needs no further copy (this runs in the decode thread).
+            image = frame.reformat(
+                width=size[0], height=size[1], format="rgb24", interpolation="BILINEAR"
+            ).to_image()
             if self.rotation:
-                rgb = np.rot90(rgb, k=-self.rotation // 90)
-            yield Frame(index=index, time=float(time), rgb=rgb)
+                image = image.transpose(_TRANSPOSE[self.rotation])
+            yield Frame(index=index, time=float(time), image=image)
             index += 1
         if index == 0:
             raise VideoError("the video has no frames that could be decoded")

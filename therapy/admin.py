@@ -3,6 +3,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
 from therapy.models import (
     ApiToken,
+    AuditEvent,
     Clinic,
     ExerciseSession,
     Routine,
@@ -67,3 +68,24 @@ class ExerciseSessionAdmin(admin.ModelAdmin):
 class SessionResultAdmin(admin.ModelAdmin):
     list_display = ["session", "rep_count", "model", "engine_version", "updated_at"]
     raw_id_fields = ["session"]
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    """Who viewed or changed which patient's data: read-only, for staff."""
+
+    list_display = ["at", "actor_username", "action", "target", "target_id", "patient_username",
+                    "ip"]
+    list_filter = ["action", "target"]
+    search_fields = ["actor_username", "patient_username", "target_id"]
+    date_hierarchy = "at"
+    readonly_fields = [f.name for f in AuditEvent._meta.fields]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

@@ -5,3 +5,6 @@ class TherapyConfig(AppConfig):
     name = "therapy"
     verbose_name = "Therapy"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from therapy import signals  # noqa: F401  (stored files follow deleted rows)

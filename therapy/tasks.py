@@ -38,3 +38,9 @@ def session_analyze_task(self, session_id: int) -> None:
     except Exception:
         logger.exception("session %s: analysis crashed", session_id)
         services.session_fail(session_id=session_id, error=INTERNAL_ERROR)
+
+
+@shared_task(ignore_result=True)
+def sessions_requeue_stuck_task() -> dict[str, list[int]]:
+    """Periodic (celery beat): re-send analyses whose message was lost. See the service."""
+    return services.sessions_requeue_stuck()

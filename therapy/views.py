@@ -56,7 +56,12 @@ def session_clip(request, pk: int):
     """The clip of one session for the web pages (same permission rule as the API)."""
     from therapy.api.views import clip_response
 
+    from therapy.audit import AuditAction, audit_record
+
     session = selectors.session_get_for_user(user=request.user, session_id=pk)
     if session is None:
         raise Http404
-    return clip_response(session)
+    response = clip_response(session)
+    audit_record(actor=request.user, action=AuditAction.DOWNLOAD, target="clip",
+                 patient=session.patient, target_id=session.pk, request=request)
+    return response

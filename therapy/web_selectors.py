@@ -250,7 +250,7 @@ def _quality_flag(sessions: list[ExerciseSession]) -> Flag | None:
     recent = sessions[-QUALITY_WINDOW:]
     failed = sum(1 for s in recent if s.status == SessionStatus.FAILED)
     untrusted = sum(
-        1 for s in recent if (m := result_measures(_result_of(s)))["trusted"] is False
+        1 for s in recent if result_measures(_result_of(s))["trusted"] is False
     )
     if failed or untrusted:
         parts = []

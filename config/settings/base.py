@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "rest_framework",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI served from our static files (CSP: 'self' only)
     "exercises",
     "therapy",
 ]
@@ -208,6 +209,8 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "EXCEPTION_HANDLER": "therapy.api.errors.exception_handler",
+    # Clients' X-Forwarded-For is not trusted unless this many proxies are in front.
+    "NUM_PROXIES": env.int("THERAPOSE_NUM_PROXIES", default=0),
     "DEFAULT_THROTTLE_CLASSES": [
         "therapy.api.throttles.AnonThrottle",
         "therapy.api.throttles.UserThrottle",
@@ -235,6 +238,9 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 LOGGING = {

@@ -2,9 +2,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from PIL import Image
-
 from clips import shared_file
+from PIL import Image
 
 
 @pytest.fixture(scope="session")

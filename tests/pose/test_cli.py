@@ -8,8 +8,8 @@ import sys
 
 import av
 import pytest
-
 from clips import shared_file
+
 from pose.keypoints import NUM_KEYPOINTS
 
 CONTRACT = {"model", "engine_version", "video", "timestamps", "keypoints", "pose_scores"}

@@ -6,8 +6,8 @@ import json
 
 import numpy as np
 import pytest
-
 from clips import shared_file
+
 from pose.keypoints import KEYPOINT_NAMES
 from pose.pipeline import track_clip
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-
 from clips import pan_zoom_frames, read_clip_frames, shared_file, write_clip
+
 from pose.keypoints import KP
 from pose.pipeline import track_clip
 
@@ -80,8 +80,10 @@ def test_patient_is_the_person_nearest_the_centre_and_largest(tmp_path, pose_pho
     assert result["people_seen"] >= 2
 
 
-@pytest.mark.parametrize("codec,suffix", [("libvpx-vp9", ".webm"), ("libvpx", ".webm")])
-def test_browser_webm_clips(tmp_path, codec, suffix):
+@pytest.mark.parametrize(
+    "codec,suffix", [("libvpx-vp9", ".webm"), ("libvpx", ".webm"), ("libx264", ".mov")]
+)
+def test_phone_and_browser_containers(tmp_path, codec, suffix):
     frames = read_clip_frames(shared_file("pose_1.mp4"), limit=20)
     clip = write_clip(tmp_path / f"clip{suffix}", frames, codec=codec)
     result = track_clip(clip)

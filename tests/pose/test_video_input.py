@@ -8,8 +8,8 @@ import sys
 import av
 import numpy as np
 import pytest
-
 from clips import read_clip_frames, shared_file, write_clip
+
 from pose.errors import VideoError
 from pose.pipeline import track_clip
 from pose.video import VideoReader

@@ -9,10 +9,26 @@ from rest_framework import serializers
 from exercises.models import CameraView, Exercise
 from therapy.models import ExerciseSession, Routine, RoutineItem, SessionResult, User
 
+
+class StrictInput(serializers.Serializer):
+    """An input serializer that refuses fields it does not know (a typo such as
+    ``pain_scor`` must not be silently dropped from a patient's record)."""
+
+    # Sent by HTML forms alongside the data; not a field of ours.
+    ignored_fields = frozenset({"csrfmiddlewaretoken"})
+
+    def to_internal_value(self, data):
+        if hasattr(data, "keys"):
+            unknown = sorted(set(data.keys()) - set(self.fields) - self.ignored_fields)
+            if unknown:
+                raise serializers.ValidationError({name: ["Unknown field."] for name in unknown})
+        return super().to_internal_value(data)
+
+
 # --- Auth ----------------------------------------------------------------------------------
 
 
-class TokenIn(serializers.Serializer):
+class TokenIn(StrictInput):
     username = serializers.CharField()
     password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False)
 
@@ -61,7 +77,7 @@ class ExerciseOut(serializers.ModelSerializer):
         }
 
 
-class ExerciseIn(serializers.Serializer):
+class ExerciseIn(StrictInput):
     base = serializers.SlugField(help_text="Slug of the built-in exercise whose protocol to reuse.")
     name = serializers.CharField(max_length=120)
     instructions = serializers.CharField(required=False, allow_blank=True, default="")
@@ -89,7 +105,7 @@ class AdherenceOut(serializers.Serializer):
     items = AdherenceItemOut(many=True)
 
 
-class PatientIn(serializers.Serializer):
+class PatientIn(StrictInput):
     username = serializers.CharField(max_length=150)
     password = serializers.CharField(trim_whitespace=False, write_only=True)
     first_name = serializers.CharField(max_length=150, required=False, allow_blank=True, default="")
@@ -113,7 +129,7 @@ class PatientOut(serializers.ModelSerializer):
 # --- Routines ------------------------------------------------------------------------------
 
 
-class RoutineItemIn(serializers.Serializer):
+class RoutineItemIn(StrictInput):
     id = serializers.IntegerField(required=False, help_text="Keep (or change) this current item.")
     exercise = serializers.SlugField()
     sets = serializers.IntegerField(min_value=1, max_value=50, required=False)
@@ -125,7 +141,7 @@ class RoutineItemIn(serializers.Serializer):
     notes = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class RoutineIn(serializers.Serializer):
+class RoutineIn(StrictInput):
     patient = serializers.IntegerField()
     title = serializers.CharField(max_length=200)
     start_date = serializers.DateField(required=False)
@@ -139,7 +155,7 @@ class RoutineIn(serializers.Serializer):
         return attrs
 
 
-class RoutineUpdateIn(serializers.Serializer):
+class RoutineUpdateIn(StrictInput):
     title = serializers.CharField(max_length=200, required=False)
     end_date = serializers.DateField(required=False, allow_null=True)
     items = RoutineItemIn(many=True, required=False, allow_empty=False)
@@ -198,14 +214,14 @@ class RoutineRevisionOut(serializers.Serializer):
 # --- Sessions ------------------------------------------------------------------------------
 
 
-class SessionClipIn(serializers.Serializer):
+class SessionClipIn(StrictInput):
     routine_item = serializers.IntegerField()
     clip = serializers.FileField(allow_empty_file=True, use_url=False)
     pain_score = serializers.IntegerField(min_value=0, max_value=10, required=False, allow_null=True)
     comment = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
 
 
-class SessionTrackIn(serializers.Serializer):
+class SessionTrackIn(StrictInput):
     routine_item = serializers.IntegerField()
     keypoints = serializers.JSONField(
         help_text="A keypoint track as in the engine result: video{width,height}, timestamps, "
@@ -220,7 +236,7 @@ class SessionTrackIn(serializers.Serializer):
         return value
 
 
-class SessionFeedbackIn(serializers.Serializer):
+class SessionFeedbackIn(StrictInput):
     pain_score = serializers.IntegerField(min_value=0, max_value=10, required=False, allow_null=True)
     comment = serializers.CharField(required=False, allow_blank=True, max_length=5000)
 

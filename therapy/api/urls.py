@@ -25,4 +25,5 @@ urlpatterns = [
     path("sessions/<int:pk>/series/", views.SessionSeriesView.as_view(), name="session-series"),
     path("sessions/<int:pk>/track/", views.SessionTrackView.as_view(), name="session-track"),
     path("sessions/<int:pk>/clip/", views.SessionClipView.as_view(), name="session-clip"),
+    path("sessions/<int:pk>/retry/", views.SessionRetryView.as_view(), name="session-retry"),
 ]

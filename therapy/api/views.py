@@ -18,6 +18,8 @@ from exercises.selectors import exercise_get_for_user, exercise_list_for_user
 from exercises.services import exercise_create_custom
 from therapy import selectors, services
 from therapy.api import serializers as s
+from therapy.api.throttles import AnonThrottle, LoginThrottle, UploadThrottle, UserThrottle
+from therapy.audit import AuditAction, audit_record, audit_record_many
 from therapy.models import ApiToken
 
 # --- Permissions ---------------------------------------------------------------------------
@@ -63,12 +65,20 @@ def _or_404(obj):
     return obj
 
 
+def _audit(request, action: str, target: str, patient, target_id="") -> None:
+    audit_record(
+        actor=request.user, action=action, target=target, patient=patient,
+        target_id=target_id, request=request,
+    )
+
+
 # --- Auth ----------------------------------------------------------------------------------
 
 
 class TokenView(GenericAPIView):
     authentication_classes: list = []
     permission_classes = [permissions.AllowAny]
+    throttle_classes = [LoginThrottle]
     serializer_class = s.TokenIn
 
     @extend_schema(request=s.TokenIn, responses={200: s.TokenOut}, auth=[])
@@ -151,6 +161,7 @@ class PatientListView(GenericAPIView):
     @extend_schema(responses={200: s.PatientOut(many=True)})
     def get(self, request):
         page = self.paginate_queryset(self.get_queryset())
+        audit_record_many(request=request, target="patient list", patients=page)
         adherence = selectors.adherence_for_patients(patients=page)
         out = s.PatientOut(page, many=True, context={"adherence": adherence})
         return self.get_paginated_response(out.data)
@@ -160,6 +171,7 @@ class PatientListView(GenericAPIView):
         data = s.PatientIn(data=request.data)
         data.is_valid(raise_exception=True)
         patient = services.patient_create(therapist=request.user, **data.validated_data)
+        _audit(request, AuditAction.CREATE, "patient", patient, patient.pk)
         adherence = selectors.adherence_for_patients(patients=[patient])
         out = s.PatientOut(patient, context={"adherence": adherence})
         return Response(out.data, status=status.HTTP_201_CREATED)
@@ -171,6 +183,7 @@ class PatientDetailView(GenericAPIView):
 
     def get(self, request, pk: int):
         patient = _or_404(selectors.patient_get(therapist=request.user, patient_id=pk))
+        _audit(request, AuditAction.VIEW, "patient", patient, patient.pk)
         adherence = selectors.adherence_for_patients(patients=[patient])
         return Response(s.PatientOut(patient, context={"adherence": adherence}).data)
 
@@ -191,6 +204,7 @@ class PatientAdherenceView(GenericAPIView):
         except ValueError:
             raise exceptions.ValidationError({"weeks": "A whole number of weeks."}) from None
         history = selectors.adherence_history(patient=patient, weeks=weeks)
+        _audit(request, AuditAction.VIEW, "adherence", patient, patient.pk)
         return Response(s.AdherenceOut(history, many=True).data)
 
 
@@ -232,6 +246,7 @@ class RoutineListView(GenericAPIView):
         routine = services.routine_create(
             therapist=request.user, patient=patient, items=items, **fields
         )
+        _audit(request, AuditAction.CREATE, "routine", patient, routine.pk)
         return Response(s.RoutineOut(routine).data, status=status.HTTP_201_CREATED)
 
 
@@ -242,6 +257,7 @@ class RoutineDetailView(GenericAPIView):
 
     def get(self, request, pk: int):
         routine = _or_404(selectors.routine_get_for_user(user=request.user, routine_id=pk))
+        _audit(request, AuditAction.VIEW, "routine", routine.patient_id, routine.pk)
         return Response(s.RoutineOut(routine).data)
 
     @extend_schema(request=s.RoutineUpdateIn, responses={200: s.RoutineOut})
@@ -253,6 +269,7 @@ class RoutineDetailView(GenericAPIView):
         if "items" in fields:
             fields["items"] = _resolve_items(request.user, fields["items"])
         routine = services.routine_update(routine=routine, changed_by=request.user, **fields)
+        _audit(request, AuditAction.UPDATE, "routine", routine.patient_id, routine.pk)
         routine = selectors.routine_get_for_user(user=request.user, routine_id=routine.pk)
         return Response(s.RoutineOut(routine).data)
 
@@ -264,6 +281,7 @@ class RoutineHistoryView(GenericAPIView):
     def get(self, request, pk: int):
         routine = _or_404(selectors.routine_get_for_user(user=request.user, routine_id=pk))
         page = self.paginate_queryset(selectors.routine_revisions(routine=routine))
+        _audit(request, AuditAction.VIEW, "routine history", routine.patient_id, routine.pk)
         return self.get_paginated_response(s.RoutineRevisionOut(page, many=True).data)
 
 
@@ -274,6 +292,7 @@ class SessionListView(GenericAPIView):
     permission_classes = [ReadOrRole]
     write_role = "patient"
     serializer_class = s.SessionOut
+    throttle_classes = [AnonThrottle, UserThrottle, UploadThrottle]
     parser_classes = [MultiPartParser, FormParser, JSONParser]
 
     def get_queryset(self):
@@ -282,6 +301,9 @@ class SessionListView(GenericAPIView):
     @extend_schema(responses={200: s.SessionOut(many=True)})
     def get(self, request):
         page = self.paginate_queryset(self.get_queryset())
+        audit_record_many(
+            request=request, target="session list", patients=[x.patient for x in page]
+        )
         out = s.SessionOut(page, many=True, context={"request": request})
         return self.get_paginated_response(out.data)
 
@@ -314,6 +336,7 @@ class SessionListView(GenericAPIView):
             session = services.session_create_from_clip(
                 patient=request.user, routine_item=item, clip=fields.pop("clip"), **fields
             )
+        _audit(request, AuditAction.CREATE, "session", request.user, session.pk)
         out = s.SessionOut(session, context={"request": request})
         return Response(out.data, status=status.HTTP_202_ACCEPTED)
 
@@ -344,6 +367,7 @@ class SessionDetailView(GenericAPIView):
 
     def get(self, request, pk: int):
         session = _or_404(selectors.session_get_for_user(user=request.user, session_id=pk))
+        _audit(request, AuditAction.VIEW, "session", session.patient, session.pk)
         return Response(s.SessionOut(session, context={"request": request}).data)
 
     @extend_schema(request=s.SessionFeedbackIn, responses={200: s.SessionOut})
@@ -352,14 +376,34 @@ class SessionDetailView(GenericAPIView):
         data = s.SessionFeedbackIn(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
         session = services.session_update_feedback(session=session, **data.validated_data)
+        _audit(request, AuditAction.UPDATE, "session", session.patient, session.pk)
         return Response(s.SessionOut(session, context={"request": request}).data)
 
 
-def _done_result(request, pk: int):
+class SessionRetryView(GenericAPIView):
+    """The patient's "try again" for a failed analysis: the stored clip or track is analysed
+    again (a new upload is not needed)."""
+
+    permission_classes = [ReadOrRole]
+    write_role = "patient"
+    serializer_class = s.SessionOut
+
+    @extend_schema(request=None, responses={202: s.SessionOut})
+    def post(self, request, pk: int):
+        session = _or_404(selectors.session_get_for_user(user=request.user, session_id=pk))
+        session = services.session_retry(session=session)
+        _audit(request, AuditAction.UPDATE, "session retry", session.patient, session.pk)
+        session = selectors.session_get_for_user(user=request.user, session_id=pk)
+        out = s.SessionOut(session, context={"request": request})
+        return Response(out.data, status=status.HTTP_202_ACCEPTED)
+
+
+def _done_result(request, pk: int, target: str):
     session = _or_404(selectors.session_get_for_user(user=request.user, session_id=pk))
     result = getattr(session, "result", None)
     if session.status != "done" or result is None:
         raise exceptions.NotFound("This session has no result yet.")
+    _audit(request, AuditAction.VIEW, target, session.patient, session.pk)
     return session, result
 
 
@@ -367,14 +411,14 @@ class SessionSeriesView(GenericAPIView):
     serializer_class = s.SeriesOut
 
     def get(self, request, pk: int):
-        _, result = _done_result(request, pk)
+        _, result = _done_result(request, pk, "session series")
         return Response(result.series)
 
 
 class SessionTrackView(GenericAPIView):
     @extend_schema(responses={(200, "application/json"): dict})
     def get(self, request, pk: int):
-        _, result = _done_result(request, pk)
+        _, result = _done_result(request, pk, "keypoint track")
         if not result.keypoint_track:
             raise exceptions.NotFound("No keypoint track stored.")
         fh = result.keypoint_track.open("rb")
@@ -389,7 +433,9 @@ class SessionClipView(GenericAPIView):
     @extend_schema(responses={(200, "video/mp4"): bytes})
     def get(self, request, pk: int):
         session = _or_404(selectors.session_get_for_user(user=request.user, session_id=pk))
-        return clip_response(session)
+        response = clip_response(session)
+        _audit(request, AuditAction.DOWNLOAD, "clip", session.patient, session.pk)
+        return response
 
 
 def clip_response(session) -> FileResponse:

@@ -1,0 +1,43 @@
+"""Re-send analyses whose task was lost (worker killed, broker restarted without persistence).
+
+The same sweep runs every few minutes under celery beat; this command is for operators and
+for after an incident: ``manage.py requeue_stuck_sessions --queued-for 0`` re-sends every
+queued session at once (duplicates are harmless: the task skips finished sessions).
+"""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+from therapy import services
+
+
+class Command(BaseCommand):
+    help = "Re-queue sessions stuck in processing or queued past their deadline."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--processing-for", type=float, default=settings.STUCK_PROCESSING_SECONDS,
+            help="Seconds in 'processing' after which a session is re-queued "
+            "(default: STUCK_PROCESSING_SECONDS, above the task's hard time limit).",
+        )
+        parser.add_argument(
+            "--queued-for", type=float, default=settings.STUCK_QUEUED_SECONDS,
+            help="Seconds in 'queued' after which the task is sent again "
+            "(default: STUCK_QUEUED_SECONDS).",
+        )
+
+    def handle(self, *args, processing_for: float, queued_for: float, **options):
+        outcome = services.sessions_requeue_stuck(
+            processing_for=timedelta(seconds=processing_for),
+            queued_for=timedelta(seconds=queued_for),
+        )
+        self.stdout.write(
+            f"re-queued {len(outcome['requeued'])} stuck in processing, "
+            f"re-sent {len(outcome['resent'])} queued, "
+            f"failed {len(outcome['failed'])} out of attempts"
+        )
+        for kind, ids in outcome.items():
+            if ids:
+                self.stdout.write(f"  {kind}: {', '.join(map(str, ids))}")
