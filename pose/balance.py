@@ -275,7 +275,7 @@ def _contact_time(lift: np.ndarray, t: np.ndarray, i: int, out: int) -> float:
     return float(np.clip(when, t[0], t[-1]))
 
 
-RAMP_LEVELS = np.linspace(0.2, 0.8, 7)
+RAMP_LEVELS = np.linspace(0.1, 0.9, 9)
 RAMP_PHASE = np.arccos(1.0 - 2.0 * RAMP_LEVELS)  # where a half-cosine ramp reaches each level
 
 

@@ -33,6 +33,9 @@ from pose.model import MultiPoseModel, SinglePoseModel
 from pose.one_euro import OneEuroFilter
 
 MIN_POSE_SCORE = 0.25
+# While nobody is found every frame is a restart; look for people with MultiPose at most this
+# often (seconds of video) so that an empty stretch does not cost a second model per frame.
+CHOOSER_INTERVAL = 0.5
 
 
 @dataclass(frozen=True)
@@ -66,6 +69,7 @@ class SinglePoseTracker:
         self.last_center: np.ndarray | None = None  # (y, x) normalised, of the patient's hips
         self.people_seen = 1
         self.failed_starts = 0
+        self.last_choice_time = -np.inf
 
     def reset(self) -> None:
         self.crop = None
@@ -76,7 +80,7 @@ class SinglePoseTracker:
         """Track one frame (RGB array or Pillow image) seen at ``timestamp_s`` seconds."""
         width, height = _size(image)
         if self.crop is None:
-            self.crop = self._start_crop(image)
+            self.crop = self._start_crop(image, timestamp_s)
         crop = self.crop
         model_input = crop_and_resize(image, crop, self.model.input_size)
         brightness = float(model_input.mean())
@@ -99,14 +103,15 @@ class SinglePoseTracker:
         self.last_center = hips
         return TrackedPose(keypoints, score, crop, brightness)
 
-    def _start_crop(self, image: np.ndarray | Image.Image) -> CropRegion:
+    def _start_crop(self, image: np.ndarray | Image.Image, timestamp_s: float) -> CropRegion:
         width, height = _size(image)
         # As published, a start uses the centred square. When that found nobody, the next start
         # tries the whole frame padded to a square: a person off-centre or with arms spread
         # wider than the square is then found within a frame instead of never.
         default = init_crop_region(self.failed_starts % 2 == 0, height, width)
-        if self.chooser is None:
+        if self.chooser is None or timestamp_s - self.last_choice_time < CHOOSER_INTERVAL:
             return default
+        self.last_choice_time = timestamp_s
         square = init_crop_region(False, height, width)
         people = self.chooser(crop_and_resize(image, square, self.chooser.input_size))
         self.people_seen = max(self.people_seen, len(people))

@@ -112,6 +112,17 @@ def token_revoke_all(*, user: User) -> int:
     return ApiToken.objects.filter(user=user, revoked_at=None).update(revoked_at=timezone.now())
 
 
+@transaction.atomic
+def patient_delete(*, patient: User) -> None:
+    """Delete a patient with everything recorded about them. Sessions go first (they protect
+    the routine items they were performed against); their clips and tracks leave storage when
+    the transaction commits (``therapy.signals``)."""
+    if not patient.is_patient:
+        raise ValidationError("Only a patient account can be deleted this way.")
+    ExerciseSession.objects.filter(patient=patient).delete()
+    patient.delete()
+
+
 # --- Routines ------------------------------------------------------------------------------
 
 
@@ -296,7 +307,17 @@ def _enqueue_analysis(session: ExerciseSession) -> None:
     from therapy.tasks import session_analyze_task
 
     session_id = session.pk
-    transaction.on_commit(lambda: session_analyze_task.delay(session_id))
+
+    def send() -> None:
+        try:
+            session_analyze_task.delay(session_id)
+        except Exception:
+            # The broker is down. The session is saved as queued: the stuck-session sweep
+            # sends it again once the broker is back, so the upload still succeeds.
+            logger.exception("session %s: could not reach the broker; left for the sweep",
+                             session_id)
+
+    transaction.on_commit(send)
 
 
 @transaction.atomic

@@ -181,6 +181,11 @@ def celery_transport_options(broker_url: str) -> dict:
 CELERY_BROKER_TRANSPORT_OPTIONS = celery_transport_options(CELERY_BROKER_URL)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_CONNECTION_TIMEOUT = 3
+# A web request must not hang on a broker that is down: give up quickly (the session stays
+# queued in the database and the sweep sends it later).
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2, "interval_start": 0, "interval_step": 0.5, "interval_max": 1,
+}
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # The database is the truth about sessions: a sweep re-sends those whose message was lost
 # (worker killed, broker restarted). Past the hard time limit no worker can still be on one.

@@ -42,7 +42,7 @@ function draw() {
         responsive: true, maintainAspectRatio: false, animation: false,
         interaction: { mode: 'index', intersect: false },
         scales: {
-          y: { position: 'left', title: { display: true, text: trend.protocol === 'hold_balance' ? 'score' : 'degrees' } },
+          y: { position: 'left', beginAtZero: true, title: { display: true, text: trend.protocol === 'hold_balance' ? 'score' : 'degrees' } },
           y2: { position: 'right', beginAtZero: true, grid: { drawOnChartArea: false }, title: { display: true, text: 'count / pain' } },
         },
       },

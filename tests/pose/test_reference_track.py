@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import json
-import os
-from pathlib import Path
 
 import numpy as np
-import pytest
+from shared_data import require_testdata
 
 from pose.angles import shoulder_elevation
 from pose.catalog import get_exercise
@@ -15,16 +13,10 @@ from pose.keypoints import KEYPOINT_NAMES
 from pose.scoring import score_track
 from pose.track import KeypointTrack
 
-TESTDATA = Path(__file__).resolve().parents[3] / "shared" / "testdata"
 
-
-def _reference_track() -> KeypointTrack:
-    path = TESTDATA / "pose_1.json"
-    if not path.is_file():
-        message = f"reference data {path} not found (../shared/testdata beside the checkout)"
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(message)
-        pytest.skip(message)
+def reference_track() -> KeypointTrack:
+    """The TF.js reference keypoints of pose_1.mp4 as a track (scores 1: the file has none)."""
+    path = require_testdata("pose_1.json")
     frames = json.loads(path.read_text())
     keypoints = np.array(
         [[[f[name]["x"], f[name]["y"], 1.0] for name in KEYPOINT_NAMES] for f in frames]
@@ -33,7 +25,7 @@ def _reference_track() -> KeypointTrack:
 
 
 def test_one_repetition_with_the_peak_the_raw_keypoints_give():
-    track = _reference_track()
+    track = reference_track()
     result = score_track(track, get_exercise("shoulder_abduction"))
     assert result["quality"]["trusted"], result["quality"]["problems"]
     assert result["quality"]["view"]["observed"] == "front"
@@ -45,3 +37,20 @@ def test_one_repetition_with_the_peak_the_raw_keypoints_give():
     assert abs(peak - raw.max()) < 5.0
     assert peak > 160.0  # the person raises both arms to roughly 165-175 degrees
     assert 1.0 < reps["items"][0]["peak_time"] < 3.0
+
+
+def test_our_engine_on_the_real_clip_counts_one_rep_and_the_reference_peak():
+    """The whole chain on pose_1.mp4: decode, track, angles, reps; peak within 10 degrees of the
+    peak the published implementation's keypoints give."""
+    from pose.pipeline import analyze_clip
+
+    exercise = get_exercise("shoulder_abduction")
+    ours = analyze_clip(require_testdata("pose_1.mp4"), exercise=exercise)
+    expected = score_track(reference_track(), exercise)
+    assert ours["reps"]["count"] == 1 and ours["reps"]["partial"] == []
+    assert ours["quality"]["trusted"], ours["quality"]["problems"]
+    peak, reference_peak = (
+        ours["reps"]["items"][0]["peak_angle"],
+        expected["reps"]["items"][0]["peak_angle"],
+    )
+    assert abs(peak - reference_peak) <= 10.0
