@@ -37,6 +37,7 @@ run: setup
 # The whole suite against real PostgreSQL and Redis (started here if installed and not running).
 test: setup
 	bash scripts/services.sh
+	bash scripts/ensure_chromium.sh
 	$(MAKE) --no-print-directory test-py test-js
 
 test-py:
