@@ -7,26 +7,41 @@ down. Thresholds come from the :class:`~pose.protocols.HoldBalance` protocol.
 **Hold time** runs from the moment the stance begins to the moment it is lost, not from the
 clip start:
 
-- *single-leg*: begins at the last frame where the lifted ankle was still at floor level
-  (within ``touch`` of the stance ankle's height) before it rose past ``lift_on`` and stayed
-  there ``settle_seconds``; the lifted foot is the one that rose (or the one the protocol
-  names). If the foot is already up in the first frame, the hold begins there.
+- *single-leg*: begins at the moment the lifted foot left the floor; the lifted foot is the
+  one whose ankle rose past ``lift_on`` above the stance ankle and stayed there
+  ``settle_seconds`` (or the one the protocol names). That moment comes from the foot's rise
+  after the last frame within ``touch`` of the floor (see *contact moments* below). If the
+  foot is already up in the first frame, the hold begins there.
 - *tandem* / *feet together*: begins at the first frame of a run of at least
   ``settle_seconds`` in which the ankles are at most ``max_ankle_gap`` apart horizontally and
   both feet are down (front view).
 
 It is lost at the first frame (of a run lasting ``loss_seconds``, or reaching the clip end) of:
-the lifted foot back within ``touch`` of the floor ("lifted foot came down"; for tandem /
-feet-together a foot rising past ``lift_on``: "a foot was lifted"), a stance ankle more than
-``foot_move`` from where it was when the stance began ("stance foot moved"), the trunk leaning
-more than ``max_trunk_lean`` degrees from vertical ("trunk leaned too far"), or a wrist more than
-``max_hand_reach`` from the trunk's axis ("hands reached out"). If none happens the hold lasts
-until the clip ends (``lost_at`` is None).
+the lifted foot back within ``touch`` of the floor ("lifted foot came down", timed at the
+moment it reached the floor, from its descent before that frame: *contact moments* below;
+for tandem / feet-together a foot rising past ``lift_on``: "a foot was lifted"), a stance
+ankle more than ``foot_move`` from where it was when the stance began ("stance foot moved"),
+the trunk leaning more than ``max_trunk_lean`` degrees from vertical ("trunk leaned too
+far"), or a wrist more than ``max_hand_reach`` from the trunk's axis ("hands reached out").
+If none happens the hold lasts until the clip ends (``lost_at`` is None). ``hold_seconds`` is
+``lost_at`` (or the last frame's time) minus ``started_at``.
 
-**Sway** of the hip midpoint over the hold, in torso lengths: ``path_length_per_s`` (total path
-length / hold duration), ``rms`` (root-mean-square distance from its mean position) and
-``ellipse_area_95`` (area of the 95 % confidence ellipse, pi * chi2_2(0.95) * sqrt(det(cov)),
-in torso lengths squared).
+**Contact moments** (single-leg lift-off and touch-down) fall between frames. The lifted
+height ``L`` is the median of the lift, over the second after the rise (before the descent),
+from the first frame within 90 % of its highest value. The times the lift crosses 10 %, 20 %,
+..., 90 % of ``L`` (linear between frames) are fitted by least squares with a smooth
+half-cosine ramp (its phase, arccos(1 - 2 * level), is linear in time), which gives the ramp's
+middle and apparent duration. The smoothing of :mod:`pose.signal` widens every ramp, so the
+duration is mapped back to that of the half-cosine ramp which, smoothed the same way, fits as
+wide (an abrupt step fits about 0.13 s wide at 30 fps and maps to 0). The foot left the floor
+half that duration before the middle (reached it half that duration after). When the ramp
+cannot be measured, the frame reached by following the lift down while it keeps falling (no
+further than ``FLOOR_LEVEL`` = 0.01) is used.
+
+**Sway** of the hip midpoint over the hold (from the frame nearest its start to the frame
+nearest its end), in torso lengths: ``path_length_per_s`` (total path length / duration),
+``rms`` (root-mean-square distance from its mean position) and ``ellipse_area_95`` (area of
+the 95 % confidence ellipse, pi * chi2_2(0.95) * sqrt(det(cov)), in torso lengths squared).
 
 **Score** (0-100, more sway or a shorter hold gives less)::
 
@@ -51,7 +66,9 @@ from pose.signal import butterworth_zero_phase, finite_runs, sample_rate
 
 SWAY_RMS_REFERENCE = 0.05
 FLOOR_LEVEL = 0.01  # torso lengths: an ankle this close to the stance ankle's height is down
-PEAK_WINDOW_SECONDS = 1.0  # the lifted foot's height is its highest within this of the ramp
+PEAK_WINDOW_SECONDS = 1.0  # the lifted height is measured within this of the rise / descent
+RAMP_LEVELS = np.linspace(0.1, 0.9, 9)  # fractions of the lifted height whose crossings are fitted
+RAMP_PHASE = np.arccos(1.0 - 2.0 * RAMP_LEVELS)  # where a half-cosine ramp reaches each level
 SCORE_FORMULA = (
     "score = 100 * min(1, hold_seconds / target_seconds) / (1 + (sway_rms / 0.05)^2); "
     "sway_rms in torso lengths"
@@ -244,13 +261,8 @@ def _nearest_frame(t: np.ndarray, when: float) -> int:
 def _contact_time(lift: np.ndarray, t: np.ndarray, i: int, out: int) -> float:
     """Moment (s, between frames) the lifted foot left (``out`` = +1) or reached (-1) the floor.
 
-    ``i`` is a frame at floor level next to the ramp, which lies on its ``out`` side. The
-    ramp's height ``L`` is the lift's highest value within :data:`PEAK_WINDOW_SECONDS`; the
-    times it crosses 25 %, 50 % and 75 % of ``L`` give its middle and width; the ramp is taken
-    as a smooth (half-cosine) one whose smoothed 25-75 % width matches, and the contact moment
-    is half its duration before (after) the middle. When the ramp cannot be measured, the
-    frame reached by following the lift down while it keeps falling (to :data:`FLOOR_LEVEL`)
-    is used.
+    ``i`` is a frame within ``touch`` of the floor; the rise (descent) lies on its ``out``
+    side. The rule is the module's *contact moments*.
     """
     floor = _to_floor(lift, i, -out)
     fallback = float(t[floor])
@@ -273,10 +285,6 @@ def _contact_time(lift: np.ndarray, t: np.ndarray, i: int, out: int) -> float:
     ramp = float(np.interp(width, observed, durations)) if width <= observed[-1] else width
     when = middle - out * ramp / 2.0
     return float(np.clip(when, t[0], t[-1]))
-
-
-RAMP_LEVELS = np.linspace(0.1, 0.9, 9)
-RAMP_PHASE = np.arccos(1.0 - 2.0 * RAMP_LEVELS)  # where a half-cosine ramp reaches each level
 
 
 def _ramp_fit(

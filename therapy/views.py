@@ -55,7 +55,6 @@ def healthz(request):
 def session_clip(request, pk: int):
     """The clip of one session for the web pages (same permission rule as the API)."""
     from therapy.api.views import clip_response
-
     from therapy.audit import AuditAction, audit_record
 
     session = selectors.session_get_for_user(user=request.user, session_id=pk)

@@ -214,6 +214,9 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "EXCEPTION_HANDLER": "therapy.api.errors.exception_handler",
+    # No OPTIONS introspection (same-origin API, no CORS); it also crashed on views
+    # without a serializer (found by schemathesis).
+    "DEFAULT_METADATA_CLASS": None,
     # Clients' X-Forwarded-For is not trusted unless this many proxies are in front.
     "NUM_PROXIES": env.int("THERAPOSE_NUM_PROXIES", default=0),
     "DEFAULT_THROTTLE_CLASSES": [
