@@ -7,7 +7,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: setup run test test-py test-js bench lint fmt clean models static
+.PHONY: setup run test test-py test-js bench loadtest lint fmt clean models static
 
 setup: $(VENV)/.installed node_modules/.installed models static
 
@@ -48,6 +48,11 @@ test-js:
 
 bench: setup
 	$(PY) -m pose bench
+
+# 50 concurrent sessions through the API, PostgreSQL, Redis and two workers (not part of `test`).
+loadtest: setup
+	bash scripts/services.sh
+	$(PY) scripts/loadtest.py
 
 lint:
 	$(VENV)/bin/ruff check .

@@ -31,7 +31,9 @@ stop() {
 }
 trap stop INT TERM EXIT
 
-"$PY" -m celery -A config worker -Q pose,default -c "${WORKER_CONCURRENCY:-1}" --pool prefork \
+# -B: the worker also runs the periodic sweep (beat) that re-queues stuck sessions.
+"$PY" -m celery -A config worker -B --schedule var/celerybeat-schedule \
+  -Q pose,default -c "${WORKER_CONCURRENCY:-1}" --pool prefork \
   -l warning --without-gossip --without-mingle --without-heartbeat -n "dev@%h" \
   > var/worker.log 2>&1 &
 pids+=($!)

@@ -330,6 +330,12 @@ def session_create_from_clip(
     comment: str = "",
 ) -> ExerciseSession:
     _check_item_for_patient(patient=patient, routine_item=routine_item)
+    if patient.privacy_mode:
+        # The page never sends video in privacy mode; refuse it here too, so that no client
+        # (an old app, a script) can store a video the patient chose not to share.
+        raise ValidationError(
+            {"clip": "Privacy mode is on: send the keypoint track from the device, not the video."}
+        )
     clip_check(clip=clip)
     session = ExerciseSession(
         patient=patient,

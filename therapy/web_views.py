@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from exercises.selectors import exercise_list_for_user
 from therapy import selectors, services, web_selectors
+from therapy.audit import AuditAction, audit_record
 from therapy.models import Routine, SessionNote, SessionStatus, User
 from therapy.web_forms import (
     DoseForm,
@@ -49,6 +50,12 @@ def _role_required(role: str):
 
 therapist_required = _role_required("therapist")
 patient_required = _role_required("patient")
+
+
+def _audit(request, action: str, target: str, patient, target_id: Any = "") -> None:
+    """Record in the audit log that ``request.user`` saw or changed a patient's data."""
+    audit_record(actor=request.user, action=action, target=target, patient=patient,
+                 target_id=target_id, request=request)
 
 
 def _or_404(obj):
@@ -260,6 +267,7 @@ def _own_routine(request, pk: int) -> Routine:
 @require_GET
 def therapist_patient(request, pk: int):
     patient = _own_patient(request, pk)
+    _audit(request, AuditAction.VIEW, "patient", patient, patient.pk)
     exercises = exercise_list_for_user(user=request.user)
     routines = list(selectors.routine_list_for_user(user=request.user).filter(patient=patient))
     today = timezone.localdate()
@@ -343,6 +351,7 @@ def routine_create(request, pk: int):
         except ValidationError as exc:
             messages.error(request, _error_text(exc))
         else:
+            _audit(request, AuditAction.CREATE, "routine", patient)
             messages.success(request, f"Routine “{form.cleaned_data['title']}” created.")
     return redirect("therapist-patient", pk=patient.pk)
 
@@ -365,6 +374,7 @@ def routine_item_add(request, pk: int):
         except ValidationError as exc:
             messages.error(request, _error_text(exc))
         else:
+            _audit(request, AuditAction.UPDATE, "routine", routine.patient_id, routine.pk)
             messages.success(request, f"{form.cleaned_data['exercise'].name} added.")
     return redirect("therapist-patient", pk=routine.patient_id)
 
@@ -395,6 +405,7 @@ def routine_item_edit(request, pk: int, item_id: int):
     except ValidationError as exc:
         messages.error(request, _error_text(exc))
     else:
+        _audit(request, AuditAction.UPDATE, "routine", routine.patient_id, routine.pk)
         messages.success(request, done)
     return redirect("therapist-patient", pk=routine.patient_id)
 
@@ -410,6 +421,7 @@ def routine_end(request, pk: int):
     except ValidationError as exc:
         messages.error(request, _error_text(exc))
     else:
+        _audit(request, AuditAction.UPDATE, "routine", routine.patient_id, routine.pk)
         messages.success(request, f"Routine “{routine.title}” ended today.")
     return redirect("therapist-patient", pk=routine.patient_id)
 
@@ -422,6 +434,7 @@ def patient_privacy(request, pk: int):
     if form.is_valid():
         patient.privacy_mode = form.cleaned_data["privacy_mode"]
         patient.save(update_fields=["privacy_mode"])
+        _audit(request, AuditAction.UPDATE, "patient_settings", patient, patient.pk)
         messages.success(
             request, f"Privacy mode {'on' if patient.privacy_mode else 'off'} for {patient}."
         )
@@ -432,6 +445,7 @@ def patient_privacy(request, pk: int):
 @require_GET
 def therapist_session(request, pk: int):
     session = _or_404(selectors.session_get_for_user(user=request.user, session_id=pk))
+    _audit(request, AuditAction.VIEW, "session", session.patient, session.pk)
     context = _session_context(session)
     context["notes"] = session.notes.select_related("author")
     context["note_form"] = NoteForm()
@@ -458,6 +472,7 @@ def session_note_add(request, pk: int):
             text=form.cleaned_data["text"],
             at_seconds=form.cleaned_data["at_seconds"],
         )
+        _audit(request, AuditAction.CREATE, "session_note", session.patient, session.pk)
         messages.success(request, "Note saved.")
     else:
         messages.error(request, f"The note was not saved. {_form_errors(form)}")
@@ -468,6 +483,7 @@ def session_note_add(request, pk: int):
 @require_GET
 def patient_export_csv(request, pk: int):
     patient = _own_patient(request, pk)
+    _audit(request, AuditAction.DOWNLOAD, "patient_export", patient, patient.pk)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     stamp = timezone.localdate().isoformat()
     response["Content-Disposition"] = (
@@ -492,6 +508,7 @@ def _csv_safe(value: Any) -> Any:
 @require_GET
 def patient_report(request, pk: int):
     patient = _own_patient(request, pk)
+    _audit(request, AuditAction.VIEW, "patient_report", patient, patient.pk)
     return render(
         request,
         "therapist/report.html",

@@ -147,6 +147,15 @@ def test_bad_uploads_are_refused_with_a_reason(routine, patient, api_client_for,
     assert huge_track.status_code == 413
 
 
+def test_privacy_mode_refuses_video_on_the_server_too(routine, patient, api_client_for):
+    patient.privacy_mode = True
+    patient.save(update_fields=["privacy_mode"])
+    response = _upload(api_client_for(patient), routine.items.get(), MP4_HEADER + b"\x00" * 2000)
+    assert response.status_code == 400
+    assert "Privacy mode is on" in str(response.json())
+    assert ExerciseSession.objects.count() == 0
+
+
 def test_upload_handler_stops_lying_content_length(routine, patient, settings, rf):
     """The streaming check catches a file bigger than the limit even without Content-Length."""
     from django.core.files.uploadhandler import StopUpload

@@ -245,3 +245,27 @@ def test_dashboard_flags(client, world):
     body = _client(client, world["therapist"]).get("/therapist/").content.decode()
     assert "Pain rising" in body and "2 → 4 → 6" in body
     assert "Quality problems" in body
+
+
+def test_therapist_pages_leave_an_audit_trail(client, world):
+    from therapy.models import AuditEvent
+
+    c = _client(client, world["therapist"])
+    patient = world["patient"]
+    c.get(f"/therapist/patients/{patient.pk}/")
+    c.get(f"/therapist/sessions/{world['session'].pk}/")
+    c.get(f"/therapist/patients/{patient.pk}/export.csv")
+    c.get(f"/therapist/patients/{patient.pk}/report/")
+    events = list(
+        AuditEvent.objects.filter(patient=patient).values_list("actor_username", "action", "target")
+    )
+    who = world["therapist"].username
+    assert (who, "view", "patient") in events
+    assert (who, "view", "session") in events
+    assert (who, "download", "patient_export") in events
+    assert (who, "view", "patient_report") in events
+    # Another therapist's refused attempt records nothing about this patient.
+    before = AuditEvent.objects.filter(patient=patient).count()
+    client.force_login(world["other_therapist"])
+    assert client.get(f"/therapist/patients/{patient.pk}/").status_code == 404
+    assert AuditEvent.objects.filter(patient=patient).count() == before
