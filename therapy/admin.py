@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
+from therapy import services
 from therapy.models import (
     ApiToken,
     AuditEvent,
@@ -23,6 +24,24 @@ class UserAdmin(BaseUserAdmin):
         ("Therapy", {"fields": ["role", "therapist", "clinic"]}),
     )
     raw_id_fields = ["therapist"]
+
+    # Deleting a patient goes through the service, which removes their sessions first (they
+    # protect the routine items they were performed against) and their clips from storage.
+    def get_deleted_objects(self, objs, request):
+        deleted, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
+        if all(getattr(obj, "is_patient", False) for obj in objs):
+            protected = []
+        return deleted, model_count, perms_needed, protected
+
+    def delete_model(self, request, obj):
+        if obj.is_patient:
+            services.patient_delete(patient=obj)
+        else:
+            super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for user in queryset:
+            self.delete_model(request, user)
 
 
 admin.site.register(Clinic)

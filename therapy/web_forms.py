@@ -43,6 +43,16 @@ class RoutineCreateForm(ItemAddForm):
     field_order = ["title", "start_date", *ItemAddForm.field_order]
 
 
+class PatientAddForm(forms.Form):
+    first_name = forms.CharField(max_length=150, label="First name")
+    last_name = forms.CharField(max_length=150, label="Last name")
+    username = forms.CharField(max_length=150, label="Username (the patient signs in with it)")
+    password = forms.CharField(
+        widget=forms.PasswordInput(render_value=False), min_length=8,
+        label="First password (tell the patient; at least 8 characters)",
+    )
+
+
 class PrivacyForm(forms.Form):
     privacy_mode = forms.BooleanField(
         required=False,

@@ -19,6 +19,7 @@ urlpatterns = [
     path("patient/settings/", v.patient_settings, name="patient-settings"),
     # Therapist
     path("therapist/", v.therapist_dashboard, name="therapist-dashboard"),
+    path("therapist/patients/add/", v.patient_add, name="patient-add"),
     path("therapist/patients/<int:pk>/", v.therapist_patient, name="therapist-patient"),
     path("therapist/patients/<int:pk>/routines/", v.routine_create, name="routine-create"),
     path("therapist/patients/<int:pk>/privacy/", v.patient_privacy, name="patient-privacy"),

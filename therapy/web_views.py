@@ -29,6 +29,7 @@ from therapy.web_forms import (
     FeedbackForm,
     ItemAddForm,
     NoteForm,
+    PatientAddForm,
     PrivacyForm,
     RoutineCreateForm,
 )
@@ -248,8 +249,26 @@ def therapist_dashboard(request):
         {
             "rows": web_selectors.dashboard_rows(patients=patients),
             "week_start": selectors.week_start_of(),
+            "add_form": PatientAddForm(prefix="add"),
         },
     )
+
+
+@therapist_required
+@require_POST
+def patient_add(request):
+    form = PatientAddForm(request.POST, prefix="add")
+    if not form.is_valid():
+        messages.error(request, f"The patient was not added. {_form_errors(form)}")
+        return redirect("therapist-dashboard")
+    try:
+        patient = services.patient_create(therapist=request.user, **form.cleaned_data)
+    except ValidationError as exc:
+        messages.error(request, f"The patient was not added. {_error_text(exc)}")
+        return redirect("therapist-dashboard")
+    _audit(request, AuditAction.CREATE, "patient", patient, patient.pk)
+    messages.success(request, f"{patient.get_full_name()} added: build their routine below.")
+    return redirect("therapist-patient", pk=patient.pk)
 
 
 def _own_patient(request, pk: int) -> User:

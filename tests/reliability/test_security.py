@@ -484,3 +484,22 @@ def test_clip_bytes_are_served_only_after_the_check(world, api_client_for):
     response = api_client_for(world["patient"]).get(f"/api/v1/sessions/{session.pk}/clip/")
     assert b"".join(response.streaming_content).startswith(MP4_HEADER)
     assert response["Cache-Control"] == "private, no-store"
+
+
+def test_staff_can_delete_a_patient_in_the_admin_and_their_clips_go(
+    world, media_root, client, django_capture_on_commit_callbacks
+):
+    from therapy.models import User
+
+    staff = User.objects.create_user("auditor-admin", password="x" * 12, is_staff=True,
+                                     is_superuser=True, role="staff")
+    patient = world["patient"]
+    clip = Path(world["session"].clip.path)
+    client.force_login(staff)
+    page = client.get(f"/admin/therapy/user/{patient.pk}/delete/")
+    assert page.status_code == 200 and b"Cannot delete" not in page.content
+    with django_capture_on_commit_callbacks(execute=True):
+        done = client.post(f"/admin/therapy/user/{patient.pk}/delete/", {"post": "yes"})
+    assert done.status_code == 302
+    assert not User.objects.filter(pk=patient.pk).exists()
+    assert not clip.exists()

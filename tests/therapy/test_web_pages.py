@@ -45,6 +45,10 @@ CASES = [
      lambda w: {"pain_score": "4", "comment": "ok"}, [403, 302, 403, 404, LOGIN]),
     ("patient settings", "get", lambda w: "/patient/settings/", None, [403, 200, 403, 200, LOGIN]),
     ("dashboard", "get", lambda w: "/therapist/", None, [200, 403, 200, 403, LOGIN]),
+    ("patient add", "post", lambda w: "/therapist/patients/add/",
+     lambda w: {"add-first_name": "New", "add-last_name": "Person", "add-password": "pw-long-enough-1",
+                "add-username": f"new-{w['therapist'].pk}-{len(w)}"},
+     [302, 403, 302, 403, LOGIN]),
     ("therapist patient", "get", lambda w: f"/therapist/patients/{w['patient'].pk}/", None,
      [200, 403, 404, 403, LOGIN]),
     ("routine create", "post", lambda w: f"/therapist/patients/{w['patient'].pk}/routines/",
@@ -269,3 +273,22 @@ def test_therapist_pages_leave_an_audit_trail(client, world):
     client.force_login(world["other_therapist"])
     assert client.get(f"/therapist/patients/{patient.pk}/").status_code == 404
     assert AuditEvent.objects.filter(patient=patient).count() == before
+
+
+def test_therapist_adds_a_patient_from_the_dashboard(client, world):
+    from therapy.models import User
+
+    c = _client(client, world["therapist"])
+    assert b"Add a patient" in c.get("/therapist/").content
+    response = c.post("/therapist/patients/add/", {
+        "add-first_name": "Ada", "add-last_name": "Lovelace", "add-username": "ada",
+        "add-password": "analytical-engine-1843"})
+    ada = User.objects.get(username="ada")
+    assert response.status_code == 302 and response["Location"] == f"/therapist/patients/{ada.pk}/"
+    assert ada.is_patient and ada.therapist == world["therapist"]
+    assert ada.check_password("analytical-engine-1843")
+    again = c.post("/therapist/patients/add/", {
+        "add-first_name": "Ada", "add-last_name": "L", "add-username": "ada",
+        "add-password": "analytical-engine-1843"}, follow=True)
+    assert b"This username is taken" in again.content
+    assert User.objects.filter(username="ada").count() == 1
