@@ -4,9 +4,7 @@ plus anonymous, a routine for each patient, and media sent to a temporary folder
 from __future__ import annotations
 
 import pytest
-from shared_data import TESTDATA, require_testdata  # noqa: F401  (re-exported)
-
-PASSWORD = "correct-horse-battery-staple"
+from shared_data import PASSWORD, TESTDATA, require_testdata  # noqa: F401  (re-exported)
 
 
 @pytest.fixture

@@ -16,11 +16,7 @@ from fractions import Fraction
 from pathlib import Path
 
 import pytest
-from conftest import PASSWORD, require_testdata
-
-# Playwright's sync API runs an event loop in this thread; Django's ORM calls made by the test
-# itself (fixtures, assertions) are still synchronous and safe here.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+from shared_data import PASSWORD, require_testdata, skip_or_fail
 
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 ROOT = Path(__file__).resolve().parents[2]
@@ -63,10 +59,7 @@ def pose_clip_y4m(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def chromium_path() -> Path:
     if not CHROMIUM.is_file():
-        message = f"{CHROMIUM} not found (run scripts/ensure_chromium.sh)"
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(message)
-        pytest.skip(message)
+        skip_or_fail(f"{CHROMIUM} not found (run scripts/ensure_chromium.sh)")
     return CHROMIUM
 
 
@@ -74,6 +67,10 @@ def chromium_path() -> Path:
 def browser(chromium_path, pose_clip_y4m):
     from playwright.sync_api import sync_playwright
 
+    # Playwright's sync API runs an event loop in this thread while it is open; the ORM calls
+    # the tests themselves make (fixtures, assertions) are still synchronous and safe. Allowed
+    # only while this module's browser is open, and never passed on to other modules.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     with sync_playwright() as pw:
         browser = pw.chromium.launch(
             executable_path=str(chromium_path),
@@ -82,6 +79,7 @@ def browser(chromium_path, pose_clip_y4m):
         )
         yield browser
         browser.close()
+    del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
 
 
 @pytest.fixture
@@ -96,15 +94,20 @@ def eager_analysis(settings):
     tests/integration)."""
     from config.celery_app import app
 
+    # Read the app's values before changing Django's settings: the app loads its configuration
+    # from them lazily, and restoring a value read afterwards would leave every later module
+    # analysing in-process instead of on the worker.
+    old = app.conf.task_always_eager, app.conf.task_eager_propagates
     settings.CELERY_TASK_ALWAYS_EAGER = True
     settings.CELERY_TASK_EAGER_PROPAGATES = True
-    old = app.conf.task_always_eager, app.conf.task_eager_propagates
     app.conf.task_always_eager = True
     app.conf.task_eager_propagates = True
     yield
     app.conf.task_always_eager, app.conf.task_eager_propagates = old
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+# serialized_rollback: the flush after each test then leaves the migration-seeded rows (the
+# catalog) for the modules after this one, as the worker tests do.
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}

@@ -8,14 +8,12 @@ from __future__ import annotations
 
 import json
 import os
-import signal
-import subprocess
 import sys
 import time
-import uuid
 from pathlib import Path
 
 import pytest
+from worker_process import WorkerProcess, worker_env
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -34,50 +32,28 @@ def media_root(settings, worker_media):
     return worker_media
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def celery_worker_process(django_db_setup, django_db_blocker, worker_media, tmp_path_factory):
+    """A real worker for this module only: a worker left running would take other modules'
+    tasks (the fault tests start and kill their own)."""
     from django.conf import settings
     from django.db import connection
 
     from config.celery_app import app
 
-    db = connection.settings_dict
-    database_url = f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
-    if db.get("PASSWORD"):
-        database_url = (
-            f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
-        )
     with app.connection_for_write(settings.CELERY_BROKER_URL) as conn:
         conn.default_channel.queue_purge("pose")  # stale tasks from an earlier, aborted run
-    log_path = tmp_path_factory.mktemp("worker") / "worker.log"
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings.test",
-        "DATABASE_URL": database_url,
-        "MEDIA_ROOT": str(worker_media),
-        "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
-    }
-    command = [
-        sys.executable, "-m", "celery", "-A", "config", "worker", "-Q", "pose", "-c", "1",
-        "--pool", "prefork", "-l", "info", "--without-gossip", "--without-mingle",
-        "--without-heartbeat", "-n", f"test-{uuid.uuid4().hex[:8]}@%h",
-    ]
-    with open(log_path, "wb") as log:
-        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + 60
-    while b" ready." not in log_path.read_bytes():
-        if process.poll() is not None or time.monotonic() > deadline:
-            process.kill()
-            pytest.fail(f"the Celery worker did not start:\n{log_path.read_text()[-3000:]}")
-        time.sleep(0.2)
-    yield process
-    process.send_signal(signal.SIGTERM)  # warm shutdown: finish the current task
+    env = worker_env(media_root=worker_media, broker_url=settings.CELERY_BROKER_URL,
+                     database=connection.settings_dict)
+    worker = WorkerProcess(env=env, log_path=tmp_path_factory.mktemp("worker") / "worker.log",
+                           name="test")
     try:
-        process.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
-    sys.stderr.write(log_path.read_text()[-2000:] if os.environ.get("SHOW_WORKER_LOG") else "")
+        worker.start()
+    except RuntimeError as exc:
+        pytest.fail(str(exc))
+    yield worker.process
+    worker.stop(timeout=30)  # warm shutdown: finish the current task
+    sys.stderr.write(worker.log()[-2000:] if os.environ.get("SHOW_WORKER_LOG") else "")
 
 
 @pytest.fixture

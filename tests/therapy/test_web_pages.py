@@ -100,7 +100,7 @@ def test_home_sends_each_role_to_its_pages(client, world):
 
 
 def test_login_page_signs_in(client, world):
-    from conftest import PASSWORD
+    from shared_data import PASSWORD
 
     assert client.get("/accounts/login/").status_code == 200
     response = client.post("/accounts/login/", {"username": "patient", "password": PASSWORD})
