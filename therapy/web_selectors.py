@@ -386,3 +386,13 @@ def report_summary(*, patient: User) -> list[dict[str, Any]]:
             }
         )
     return out
+
+
+def measure_label(name: str | None) -> str:
+    """A person's name for a measure: ``mean_shoulder_abduction`` → "Shoulder abduction (both
+    sides, mean)", ``left_knee_flexion`` → "Left knee flexion"."""
+    if not name:
+        return "Primary angle"
+    if name.startswith("mean_"):
+        return f"{name[5:].replace('_', ' ').capitalize()} (both sides, mean)"
+    return name.replace("_", " ").capitalize()

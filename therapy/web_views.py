@@ -218,6 +218,7 @@ def _session_context(session) -> dict[str, Any]:
         series = {
             "timestamps": (result.series or {}).get("timestamps") or [],
             "primary": primary,
+            "label": web_selectors.measure_label(primary),
             "values": angles.get(primary) or [],
             "reps": (result.reps or {}).get("items") or [],
             "partial": (result.reps or {}).get("partial") or [],

@@ -96,7 +96,7 @@ function drawChart() {
   const points = series.timestamps.map((t, i) => ({ x: t, y: series.values[i] }));
   const peaks = (series.reps || []).filter((r) => r.peak_time !== null).map((r) => ({ x: r.peak_time, y: r.peak_angle }));
   const datasets = [
-    { label: series.primary || 'angle', data: points, borderColor: '#1f5fa8', pointRadius: 0, borderWidth: 2, spanGaps: false },
+    { label: series.label || series.primary || 'angle', data: points, borderColor: '#1f5fa8', pointRadius: 0, borderWidth: 2, spanGaps: false },
     { label: 'Repetition peak', data: peaks, type: 'scatter', borderColor: '#276749', backgroundColor: '#38a169', pointRadius: 5 },
   ];
   const th = series.thresholds;

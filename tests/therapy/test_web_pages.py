@@ -292,3 +292,14 @@ def test_therapist_adds_a_patient_from_the_dashboard(client, world):
         "add-password": "analytical-engine-1843"}, follow=True)
     assert b"This username is taken" in again.content
     assert User.objects.filter(username="ada").count() == 1
+
+
+@pytest.mark.parametrize("name,label", [
+    ("mean_shoulder_abduction", "Shoulder abduction (both sides, mean)"),
+    ("left_knee_flexion", "Left knee flexion"),
+    (None, "Primary angle"),
+])
+def test_measure_names_are_shown_in_words(name, label):
+    from therapy.web_selectors import measure_label
+
+    assert measure_label(name) == label
