@@ -96,14 +96,13 @@ def cmd_analyze(args: argparse.Namespace) -> int:
 
 def cmd_score(args: argparse.Namespace) -> int:
     from pose.catalog import get_exercise
-    from pose.pipeline import score_result
+    from pose.pipeline import score_track_json
 
     try:
         data = json.loads(Path(args.keypoints).read_text())
     except (OSError, json.JSONDecodeError) as exc:
         raise PoseError(f"cannot read the keypoint track {args.keypoints}: {exc}") from None
-    result = dict(data)
-    result.update(score_result(data, get_exercise(args.exercise)))
+    result = score_track_json(data, get_exercise(args.exercise))
     _write_json(result, args.out)
     if "video" in result and "frames" in result["video"]:
         print(_summary(result), file=sys.stderr)

@@ -11,7 +11,6 @@ import queue
 import threading
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -24,6 +23,8 @@ from pose.model import MultiPoseModel, SinglePoseModel
 from pose.track import KeypointTrack
 from pose.tracker import SinglePoseTracker
 from pose.video import DEFAULT_WORKING_SIDE, Frame, VideoInfo, VideoReader
+
+VIDEO_KEYS = tuple(VideoInfo.__dataclass_fields__)
 
 ProgressFn = Callable[[int, int], None]
 
@@ -172,12 +173,38 @@ def analyze_clip(
     """
     result = track_clip(path, model=model, max_seconds=max_seconds, **options)
     if exercise is not None:
-        result.update(score_result(result, exercise))
+        result.update(_measures(result, exercise))
     return result
 
 
-def score_result(result: dict[str, Any], exercise) -> dict[str, Any]:
-    """Measures for a stored or uploaded track (the ``keypoints`` part of a result)."""
+def score_track_json(data: dict[str, Any], exercise) -> dict[str, Any]:
+    """The full result for a keypoint track given as JSON: an on-device (privacy mode) upload,
+    a stored result being re-scored, or a file for ``python -m pose score``.
+
+    ``data`` is validated (:meth:`KeypointTrack.from_json` raises :class:`TrackError` naming the
+    problem); the result has the same keys as :func:`analyze_clip`'s. Only known keys of
+    ``data`` are carried over: an upload cannot add fields of its own to the result.
+    """
+    track = KeypointTrack.from_json(data)
+    model = data.get("model")
+    result = {
+        "model": model if isinstance(model, str) and model else "device",
+        "engine_version": ENGINE_VERSION,
+        **track.to_json(),
+    }
+    video = data.get("video") or {}
+    result["video"] = {**{k: video[k] for k in VIDEO_KEYS if k in video},
+                       "width": track.width, "height": track.height}
+    for key in ("pose_scores", "brightness"):
+        values = data.get(key)
+        if isinstance(values, list) and len(values) == track.frames:
+            result[key] = values
+    result.update(_measures(result, exercise))
+    return result
+
+
+def _measures(result: dict[str, Any], exercise) -> dict[str, Any]:
+    """Angles, repetitions, balance and quality for the track inside ``result``."""
     from pose.scoring import score_track
 
     track = KeypointTrack.from_json(result)
@@ -187,4 +214,4 @@ def score_result(result: dict[str, Any], exercise) -> dict[str, Any]:
     )
 
 
-__all__ = ["analyze_clip", "track_clip", "score_result", "get_tracker_models", "replace"]
+__all__ = ["analyze_clip", "track_clip", "score_track_json", "get_tracker_models"]

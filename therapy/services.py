@@ -470,24 +470,9 @@ def _run_engine(*, session: ExerciseSession) -> dict[str, Any]:
             )
     with session.uploaded_track.open("rb") as fh:
         data = json.load(fh)
-    return score_track_json(data=data, spec=spec)
+    from pose.pipeline import score_track_json
 
-
-def score_track_json(*, data: dict[str, Any], spec) -> dict[str, Any]:
-    """Score a stored or uploaded track; the output has the same keys as analyze_clip's."""
-    from pose import ENGINE_VERSION
-    from pose.scoring import score_track
-    from pose.track import KeypointTrack
-
-    track = KeypointTrack.from_json(data)
-    scored = score_track(track, spec)
-    return {
-        **track.to_json(),
-        "video": {**(data.get("video") or {}), "width": track.width, "height": track.height},
-        "model": data.get("model") or "device",
-        **scored,
-        "engine_version": ENGINE_VERSION,
-    }
+    return score_track_json(data, spec)
 
 
 @contextlib.contextmanager
@@ -657,7 +642,9 @@ def result_rescore(*, result: SessionResult) -> SessionResult:
     with result.keypoint_track.open("rb") as fh:
         data = json.load(fh)
     spec = exercise_spec(result.session.routine_item.exercise)
-    output = score_track_json(data=data, spec=spec)
+    from pose.pipeline import score_track_json
+
+    output = score_track_json(data, spec)
     output["model"] = result.model or output.get("model")
     with transaction.atomic():
         return result_store(session=result.session, output=output)

@@ -73,3 +73,30 @@ def test_unknown_exercise_is_a_clear_error(tmp_path):
          "--exercise", "moonwalk"], capture_output=True, text=True, timeout=120)
     assert run.returncode == 2
     assert "moonwalk" in run.stderr.splitlines()[-1]
+
+
+def test_score_a_keypoint_track_gives_the_same_measures_as_analyze(analyzed, tmp_path):
+    result, _, _ = analyzed
+    track = {k: result[k] for k in ("video", "timestamps", "keypoints")}
+    track["injected"] = "ignored"
+    (tmp_path / "track.json").write_text(json.dumps(track))
+    run = subprocess.run(
+        [sys.executable, "-m", "pose", "score", "--keypoints", str(tmp_path / "track.json"),
+         "--exercise", "shoulder_abduction", "--out", str(tmp_path / "scored.json")],
+        capture_output=True, text=True, timeout=120,
+    )
+    assert run.returncode == 0, run.stderr
+    scored = json.loads((tmp_path / "scored.json").read_text())
+    assert scored["reps"]["count"] == 1
+    assert scored["model"] == "device" and "injected" not in scored
+    assert scored["video"]["frames"] == 120 and len(scored["keypoints"]) == 120
+
+
+def test_score_reports_a_malformed_track(tmp_path):
+    (tmp_path / "bad.json").write_text(json.dumps({"video": {"width": 10, "height": 10},
+                                                    "timestamps": [0, 0], "keypoints": []}))
+    run = subprocess.run(
+        [sys.executable, "-m", "pose", "score", "--keypoints", str(tmp_path / "bad.json"),
+         "--exercise", "squat"], capture_output=True, text=True, timeout=120)
+    assert run.returncode == 2
+    assert run.stderr.strip().splitlines()[-1].startswith("error: 2 timestamps for 0 frames")
