@@ -111,7 +111,7 @@ def track_clip(
             times.append(frame.time if fixed_step is None else t)
             keypoints.append(pose.keypoints)
             scores.append(pose.score)
-            brightness.append(pose.brightness)
+            brightness.append(frame.brightness)
             if progress is not None:
                 progress(frame.index + 1, expected)
         width, height = reader.upright_size()

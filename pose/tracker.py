@@ -43,7 +43,6 @@ class TrackedPose:
     keypoints: np.ndarray  # (17, 3): y, x normalised to the image, score
     score: float  # pose score; 0 when no pose (keypoints then all zero)
     crop: CropRegion  # the crop the model saw
-    brightness: float  # mean value of the crop the model saw, 0-255
 
 
 def pose_score(scores: np.ndarray) -> float:
@@ -83,14 +82,13 @@ class SinglePoseTracker:
             self.crop = self._start_crop(image, timestamp_s)
         crop = self.crop
         model_input = crop_and_resize(image, crop, self.model.input_size)
-        brightness = float(model_input.mean())
         raw = self.model(model_input)
         score = pose_score(raw[:, 2])
         if score < MIN_POSE_SCORE:
             started_here = self.crop is crop and self.keypoint_filter.value is None
             self.failed_starts = self.failed_starts + 1 if started_here else 0
             self.reset()
-            return TrackedPose(np.zeros((17, 3)), 0.0, crop, brightness)
+            return TrackedPose(np.zeros((17, 3)), 0.0, crop)
         self.failed_starts = 0
         keypoints = raw.copy()
         keypoints[:, 0] = crop.y_min + raw[:, 0] * crop.height
@@ -101,7 +99,7 @@ class SinglePoseTracker:
         self.crop = self.crop_filter(determine_crop_region(keypoints, height, width))
         hips = keypoints[[KP["left_hip"], KP["right_hip"]], :2].mean(axis=0)
         self.last_center = hips
-        return TrackedPose(keypoints, score, crop, brightness)
+        return TrackedPose(keypoints, score, crop)
 
     def _start_crop(self, image: np.ndarray | Image.Image, timestamp_s: float) -> CropRegion:
         width, height = _size(image)

@@ -54,6 +54,7 @@ class Frame:
     index: int
     time: float  # seconds from the first frame
     image: Image.Image  # upright RGB, at working resolution
+    brightness: float  # mean pixel value of the whole frame, 0-255 (for the "too dark" check)
 
     @property
     def rgb(self) -> np.ndarray:
@@ -182,7 +183,9 @@ class VideoReader:
             ).to_image()
             if self.rotation:
                 image = image.transpose(_TRANSPOSE[self.rotation])
-            yield Frame(index=index, time=float(time), image=image)
+            # A 16x smaller copy is plenty for the mean and costs little in this thread.
+            brightness = float(np.asarray(image.reduce(16)).mean())
+            yield Frame(index=index, time=float(time), image=image, brightness=brightness)
             index += 1
         if index == 0:
             raise VideoError("the video has no frames that could be decoded")

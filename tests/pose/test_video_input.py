@@ -95,3 +95,21 @@ def test_cli_reports_bad_input_without_a_traceback(tmp_path):
     assert run.returncode == 2
     assert run.stderr.strip().splitlines()[-1].startswith("error: the file is not a video")
     assert "Traceback" not in run.stderr
+
+
+def test_a_dark_clip_is_flagged_and_not_trusted(tmp_path):
+    from pose.catalog import get_exercise
+    from pose.pipeline import analyze_clip
+
+    frames = read_clip_frames(shared_file("pose_1.mp4"), limit=60)
+    dark = write_clip(tmp_path / "dark.mp4", [(f * 0.12).astype(np.uint8) for f in frames])
+    bright = write_clip(tmp_path / "bright.mp4", frames)
+    exercise = get_exercise("shoulder_abduction")
+    dark_result = analyze_clip(dark, exercise=exercise)
+    assert max(dark_result["brightness"]) < 40
+    assert dark_result["quality"]["too_dark"] is True
+    assert dark_result["quality"]["trusted"] is False
+    assert any("too dark" in p for p in dark_result["quality"]["problems"])
+    bright_result = analyze_clip(bright, exercise=exercise)
+    assert bright_result["quality"]["too_dark"] is False
+    assert 100 < np.median(bright_result["brightness"]) < 220
