@@ -376,6 +376,17 @@ def routine_create(request, pk: int):
     return redirect("therapist-patient", pk=patient.pk)
 
 
+def _routine_change(request, routine: Routine, done: str, **changes: Any) -> None:
+    """Apply a change to a routine (history kept by the service), audit it, tell the user."""
+    try:
+        services.routine_update(routine=routine, changed_by=request.user, **changes)
+    except ValidationError as exc:
+        messages.error(request, _error_text(exc))
+    else:
+        _audit(request, AuditAction.UPDATE, "routine", routine.patient_id, routine.pk)
+        messages.success(request, done)
+
+
 @therapist_required
 @require_POST
 def routine_item_add(request, pk: int):
@@ -389,13 +400,8 @@ def routine_item_add(request, pk: int):
         items = _items_payload(routine) + [
             {"exercise": form.cleaned_data["exercise"], **form.dose()}
         ]
-        try:
-            services.routine_update(routine=routine, changed_by=request.user, items=items)
-        except ValidationError as exc:
-            messages.error(request, _error_text(exc))
-        else:
-            _audit(request, AuditAction.UPDATE, "routine", routine.patient_id, routine.pk)
-            messages.success(request, f"{form.cleaned_data['exercise'].name} added.")
+        _routine_change(request, routine, f"{form.cleaned_data['exercise'].name} added.",
+                        items=items)
     return redirect("therapist-patient", pk=routine.patient_id)
 
 
@@ -420,13 +426,7 @@ def routine_item_edit(request, pk: int, item_id: int):
     else:
         messages.error(request, f"Not saved. {_form_errors(form)}")
         return redirect("therapist-patient", pk=routine.patient_id)
-    try:
-        services.routine_update(routine=routine, changed_by=request.user, items=items)
-    except ValidationError as exc:
-        messages.error(request, _error_text(exc))
-    else:
-        _audit(request, AuditAction.UPDATE, "routine", routine.patient_id, routine.pk)
-        messages.success(request, done)
+    _routine_change(request, routine, done, items=items)
     return redirect("therapist-patient", pk=routine.patient_id)
 
 
@@ -434,15 +434,8 @@ def routine_item_edit(request, pk: int, item_id: int):
 @require_POST
 def routine_end(request, pk: int):
     routine = _own_routine(request, pk)
-    try:
-        services.routine_update(
-            routine=routine, changed_by=request.user, end_date=timezone.localdate()
-        )
-    except ValidationError as exc:
-        messages.error(request, _error_text(exc))
-    else:
-        _audit(request, AuditAction.UPDATE, "routine", routine.patient_id, routine.pk)
-        messages.success(request, f"Routine “{routine.title}” ended today.")
+    _routine_change(request, routine, f"Routine “{routine.title}” ended today.",
+                    end_date=timezone.localdate())
     return redirect("therapist-patient", pk=routine.patient_id)
 
 
