@@ -60,7 +60,7 @@ def session_clip(request, pk: int):
     session = selectors.session_get_for_user(user=request.user, session_id=pk)
     if session is None:
         raise Http404
-    response = clip_response(session)
+    response = clip_response(session, request)
     audit_record(actor=request.user, action=AuditAction.DOWNLOAD, target="clip",
                  patient=session.patient, target_id=session.pk, request=request)
     return response

@@ -505,3 +505,22 @@ def test_staff_can_delete_a_patient_in_the_admin_and_their_clips_go(
     assert done.status_code == 302
     assert not User.objects.filter(pk=patient.pk).exists()
     assert not clip.exists()
+
+
+def test_clip_view_serves_byte_ranges_for_seeking(world, api_client_for):
+    session = world["session"]
+    whole = b"".join(api_client_for(world["patient"]).get(
+        f"/api/v1/sessions/{session.pk}/clip/").streaming_content)
+    client = api_client_for(world["patient"])
+    url = f"/api/v1/sessions/{session.pk}/clip/"
+    part = client.get(url, HTTP_RANGE="bytes=4-11")
+    assert part.status_code == 206
+    assert part["Content-Range"] == f"bytes 4-11/{len(whole)}"
+    assert b"".join(part.streaming_content) == whole[4:12]
+    tail = client.get(url, HTTP_RANGE="bytes=-5")
+    assert b"".join(tail.streaming_content) == whole[-5:]
+    open_ended = client.get(url, HTTP_RANGE="bytes=10-")
+    assert b"".join(open_ended.streaming_content) == whole[10:]
+    assert client.get(url, HTTP_RANGE=f"bytes={len(whole)}-").status_code == 416
+    # The range is served only after the same permission check as the whole clip.
+    assert api_client_for(world["other_patient"]).get(url, HTTP_RANGE="bytes=0-1").status_code == 404

@@ -4,9 +4,12 @@ service, shape the answer with an output serializer. Objects outside the user's 
 
 from __future__ import annotations
 
+import re
+
 from django.conf import settings
 from django.contrib.auth import authenticate
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, permissions, status
 from rest_framework.generics import GenericAPIView
@@ -433,19 +436,61 @@ class SessionClipView(GenericAPIView):
     @extend_schema(responses={(200, "video/mp4"): bytes})
     def get(self, request, pk: int):
         session = _or_404(selectors.session_get_for_user(user=request.user, session_id=pk))
-        response = clip_response(session)
+        response = clip_response(session, request)
         _audit(request, AuditAction.DOWNLOAD, "clip", session.patient, session.pk)
         return response
 
 
-def clip_response(session) -> FileResponse:
+_RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
+_CHUNK = 256 * 1024
+
+
+def clip_response(session, request=None) -> HttpResponseBase:
+    """The clip as a download, honouring a single HTTP ``Range`` (what ``<video>`` seeking and
+    Safari need), streamed in chunks whatever the range asked for."""
     if not session.clip:
         raise Http404("This session has no clip.")
+    content_type = session.clip_content_type or "video/mp4"
+    size = session.clip.size
+    wanted = _RANGE.match((request.META.get("HTTP_RANGE", "") if request else "").strip())
+    if wanted and (wanted[1] or wanted[2]):
+        if wanted[1]:
+            start = int(wanted[1])
+            end = min(int(wanted[2]), size - 1) if wanted[2] else size - 1
+        else:  # "bytes=-N": the last N bytes
+            start, end = max(0, size - int(wanted[2])), size - 1
+        if start >= size or start > end:
+            response = HttpResponse(status=416)
+            response["Content-Range"] = f"bytes */{size}"
+            return _clip_headers(response)
+        response = StreamingHttpResponse(
+            _read_range(session.clip.open("rb"), start, end - start + 1),
+            status=206, content_type=content_type,
+        )
+        response["Content-Range"] = f"bytes {start}-{end}/{size}"
+        response["Content-Length"] = str(end - start + 1)
+        return _clip_headers(response)
     response = FileResponse(
         session.clip.open("rb"),
-        content_type=session.clip_content_type or "video/mp4",
+        content_type=content_type,
         filename=f"session-{session.pk}{_suffix(session.clip.name)}",
     )
+    return _clip_headers(response)
+
+
+def _read_range(fh, start: int, length: int):
+    with fh:
+        fh.seek(start)
+        while length > 0:
+            block = fh.read(min(_CHUNK, length))
+            if not block:
+                return
+            length -= len(block)
+            yield block
+
+
+def _clip_headers(response: HttpResponseBase) -> HttpResponseBase:
+    response["Accept-Ranges"] = "bytes"
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
     return response
