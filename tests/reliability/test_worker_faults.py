@@ -15,6 +15,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 from reliability_media import loop_clip
+from shared_data import require_testdata, skip_or_fail
 from therapy_helpers_reliability import fake_output, make_clip_session
 from worker_process import ROOT, WorkerProcess, worker_env
 
@@ -223,8 +224,6 @@ def fault_media(settings, shared_media):
 @pytest.fixture(scope="module")
 def long_clip(tmp_path_factory) -> Path:
     """pose_1.mp4 looped to 16 s at 288x288: about 5 s of analysis, long enough to kill."""
-    from shared_data import require_testdata
-
     source = require_testdata("pose_1.mp4")
     return loop_clip(source, tmp_path_factory.mktemp("clips") / "long.mp4", 16, side=288)
 
@@ -329,7 +328,7 @@ def redis_restart():
     scripts/services.sh does (no persistence: every queued message is lost). Redis is up
     again when the test ends, whatever happens."""
     if not _redis_up():
-        pytest.skip("Redis is not running on 127.0.0.1:6379")
+        skip_or_fail("Redis is not running on 127.0.0.1:6379 (make test starts it)")
 
     def stop():
         subprocess.run(["redis-cli", "-h", "127.0.0.1", "-p", "6379", "shutdown", "nosave"],
