@@ -67,11 +67,13 @@ class SinglePoseTracker:
         self.crop: CropRegion | None = None
         self.last_center: np.ndarray | None = None  # (y, x) normalised, of the patient's hips
         self.people_seen = 1
-        self.failed_starts = 0
+        self.failed_starts = 0  # consecutive (re)starts that found nobody
+        self.tracking = False  # a pose was found since the last reset
         self.last_choice_time = -np.inf
 
     def reset(self) -> None:
         self.crop = None
+        self.tracking = False
         self.keypoint_filter.reset()
         self.crop_filter.reset()
 
@@ -85,11 +87,11 @@ class SinglePoseTracker:
         raw = self.model(model_input)
         score = pose_score(raw[:, 2])
         if score < MIN_POSE_SCORE:
-            started_here = self.crop is crop and self.keypoint_filter.value is None
-            self.failed_starts = self.failed_starts + 1 if started_here else 0
+            self.failed_starts = 0 if self.tracking else self.failed_starts + 1
             self.reset()
             return TrackedPose(np.zeros((17, 3)), 0.0, crop)
         self.failed_starts = 0
+        self.tracking = True
         keypoints = raw.copy()
         keypoints[:, 0] = crop.y_min + raw[:, 0] * crop.height
         keypoints[:, 1] = crop.x_min + raw[:, 1] * crop.width
