@@ -79,7 +79,9 @@ class SinglePoseTracker:
 
     def __call__(self, image: np.ndarray | Image.Image, timestamp_s: float) -> TrackedPose:
         """Track one frame (RGB array or Pillow image) seen at ``timestamp_s`` seconds."""
-        width, height = _size(image)
+        if isinstance(image, np.ndarray):  # once here, not in each crop of this frame
+            image = Image.fromarray(image)
+        width, height = image.size
         if self.crop is None:
             self.crop = self._start_crop(image, timestamp_s)
         crop = self.crop
@@ -103,8 +105,8 @@ class SinglePoseTracker:
         self.last_center = hips
         return TrackedPose(keypoints, score, crop)
 
-    def _start_crop(self, image: np.ndarray | Image.Image, timestamp_s: float) -> CropRegion:
-        width, height = _size(image)
+    def _start_crop(self, image: Image.Image, timestamp_s: float) -> CropRegion:
+        width, height = image.size
         # As published, a start uses the centred square. When that found nobody, the next start
         # tries the whole frame padded to a square: a person off-centre or with arms spread
         # wider than the square is then found within a frame instead of never.
@@ -136,10 +138,3 @@ class SinglePoseTracker:
             if cost < best_cost:
                 best, best_cost = kp, cost
         return determine_crop_region(best, height, width)
-
-
-def _size(image: np.ndarray | Image.Image) -> tuple[int, int]:
-    """(width, height) of an array or a Pillow image."""
-    if isinstance(image, Image.Image):
-        return image.size
-    return image.shape[1], image.shape[0]
