@@ -62,12 +62,9 @@ class Frame:
         return np.asarray(self.image)
 
 
-def _display_rotation(stream: av.video.stream.VideoStream, first: av.VideoFrame | None) -> int:
+def _display_rotation(frame: av.VideoFrame) -> int:
     """Clockwise rotation a player applies, as ffmpeg's autorotate does (-display matrix angle)."""
-    angle = 0.0
-    if first is not None:
-        angle = float(first.rotation or 0)
-    return int(round(-angle / 90.0)) % 4 * 90
+    return int(round(-float(frame.rotation or 0) / 90.0)) % 4 * 90
 
 
 class VideoReader:
@@ -163,7 +160,7 @@ class VideoReader:
                 self.truncated = True
                 break
             if size is None:
-                self.rotation = _display_rotation(stream, frame)
+                self.rotation = _display_rotation(frame)
                 size = _working_size(frame.width, frame.height, working_side)
             time = frame.time
             if time is None:
