@@ -173,6 +173,8 @@ def analyze_clip(
     """
     result = track_clip(path, model=model, max_seconds=max_seconds, **options)
     if exercise is not None:
+        # Scored from the result's own (rounded) keypoints, not the tracker's arrays, so that
+        # re-scoring the stored track later gives exactly the same measures.
         result.update(_measures(result, exercise))
     return result
 
@@ -193,8 +195,11 @@ def score_track_json(data: dict[str, Any], exercise) -> dict[str, Any]:
         **track.to_json(),
     }
     video = data.get("video") or {}
-    result["video"] = {**{k: video[k] for k in VIDEO_KEYS if k in video},
-                       "width": track.width, "height": track.height}
+    result["video"] = {
+        **{k: video[k] for k in VIDEO_KEYS if k in video},
+        "width": track.width,
+        "height": track.height,
+    }
     for key in ("pose_scores", "brightness"):
         values = data.get(key)
         if isinstance(values, list) and len(values) == track.frames:
