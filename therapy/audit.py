@@ -14,7 +14,7 @@ from therapy.models import AuditAction, AuditEvent, User
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["AuditAction", "audit_record"]
+__all__ = ["AuditAction", "audit_record", "audit_request"]
 
 
 def audit_record(
@@ -41,6 +41,12 @@ def audit_record(
         ip=client_ip(request) or None,
         detail=detail or {},
     )
+
+
+def audit_request(request, action: str, target: str, patient, target_id: Any = "") -> AuditEvent:
+    """Record that the user making ``request`` saw or changed a patient's data (views' helper)."""
+    return audit_record(actor=request.user, action=action, target=target, patient=patient,
+                        target_id=target_id, request=request)
 
 
 def audit_record_many(*, request, target: str, patients, action: str = AuditAction.VIEW) -> None:

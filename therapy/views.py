@@ -55,12 +55,11 @@ def healthz(request):
 def session_clip(request, pk: int):
     """The clip of one session for the web pages (same permission rule as the API)."""
     from therapy.api.views import clip_response
-    from therapy.audit import AuditAction, audit_record
+    from therapy.audit import AuditAction, audit_request
 
     session = selectors.session_get_for_user(user=request.user, session_id=pk)
     if session is None:
         raise Http404
     response = clip_response(session, request)
-    audit_record(actor=request.user, action=AuditAction.DOWNLOAD, target="clip",
-                 patient=session.patient, target_id=session.pk, request=request)
+    audit_request(request, AuditAction.DOWNLOAD, "clip", session.patient, session.pk)
     return response

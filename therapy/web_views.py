@@ -22,7 +22,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from exercises.selectors import exercise_list_for_user
 from therapy import selectors, services, web_selectors
-from therapy.audit import AuditAction, audit_record
+from therapy.audit import AuditAction
+from therapy.audit import audit_request as _audit
 from therapy.models import Routine, SessionNote, SessionStatus, User
 from therapy.web_forms import (
     DoseForm,
@@ -51,12 +52,6 @@ def _role_required(role: str):
 
 therapist_required = _role_required("therapist")
 patient_required = _role_required("patient")
-
-
-def _audit(request, action: str, target: str, patient, target_id: Any = "") -> None:
-    """Record in the audit log that ``request.user`` saw or changed a patient's data."""
-    audit_record(actor=request.user, action=action, target=target, patient=patient,
-                 target_id=target_id, request=request)
 
 
 def _or_404(obj):

@@ -22,7 +22,8 @@ from exercises.services import exercise_create_custom
 from therapy import selectors, services
 from therapy.api import serializers as s
 from therapy.api.throttles import AnonThrottle, LoginThrottle, UploadThrottle, UserThrottle
-from therapy.audit import AuditAction, audit_record, audit_record_many
+from therapy.audit import AuditAction, audit_record_many
+from therapy.audit import audit_request as _audit
 from therapy.models import ApiToken
 
 # --- Permissions ---------------------------------------------------------------------------
@@ -66,13 +67,6 @@ def _or_404(obj):
     if obj is None:
         raise Http404
     return obj
-
-
-def _audit(request, action: str, target: str, patient, target_id="") -> None:
-    audit_record(
-        actor=request.user, action=action, target=target, patient=patient,
-        target_id=target_id, request=request,
-    )
 
 
 # --- Auth ----------------------------------------------------------------------------------
