@@ -107,7 +107,7 @@ def track_clip(
         expected = reader.nominal_frames
         for frame in _prefetch(reader.frames(working_side)):
             t = frame.index * fixed_step if fixed_step else frame.time
-            pose = tracker(frame.image, t)
+            pose = tracker(frame.rgb, t)
             times.append(frame.time if fixed_step is None else t)
             keypoints.append(pose.keypoints)
             scores.append(pose.score)

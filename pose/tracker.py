@@ -79,9 +79,8 @@ class SinglePoseTracker:
 
     def __call__(self, image: np.ndarray | Image.Image, timestamp_s: float) -> TrackedPose:
         """Track one frame (RGB array or Pillow image) seen at ``timestamp_s`` seconds."""
-        if isinstance(image, np.ndarray):  # once here, not in each crop of this frame
-            image = Image.fromarray(image)
-        width, height = image.size
+        image = np.asarray(image)  # a Pillow image is copied once here, not in each crop
+        height, width = image.shape[:2]
         if self.crop is None:
             self.crop = self._start_crop(image, timestamp_s)
         crop = self.crop
@@ -105,8 +104,8 @@ class SinglePoseTracker:
         self.last_center = hips
         return TrackedPose(keypoints, score, crop)
 
-    def _start_crop(self, image: Image.Image, timestamp_s: float) -> CropRegion:
-        width, height = image.size
+    def _start_crop(self, image: np.ndarray, timestamp_s: float) -> CropRegion:
+        height, width = image.shape[:2]
         # As published, a start uses the centred square. When that found nobody, the next start
         # tries the whole frame padded to a square: a person off-centre or with arms spread
         # wider than the square is then found within a frame instead of never.

@@ -16,10 +16,16 @@ from pose.crop import (
 from pose.keypoints import KP
 
 
-def tf_crop_and_resize(image: np.ndarray, region: CropRegion, size: int) -> np.ndarray:
-    """TF's bilinear crop_and_resize (extrapolation 0), written out as its kernel does it."""
+def tf_crop_and_resize(image: np.ndarray, region: CropRegion, size: int):
+    """TF's bilinear crop_and_resize (extrapolation 0), written out as its kernel does it.
+
+    Also returns, per output pixel, the largest difference between the four source pixels the
+    sample blends (0 where it is padding): OpenCV's sample positions are rounded to 1/32 pixel,
+    so its value may be off by up to that difference / 32 on top of its rounding.
+    """
     h, w = image.shape[:2]
     out = np.zeros((size, size, 3))
+    spread = np.zeros((size, size, 3))
     for i in range(size):
         y = region.y_min * (h - 1) + i * region.height * (h - 1) / (size - 1)
         if y < 0 or y > h - 1:
@@ -33,7 +39,9 @@ def tf_crop_and_resize(image: np.ndarray, region: CropRegion, size: int) -> np.n
             top = image[y0, x0] + (image[y0, x1].astype(float) - image[y0, x0]) * (x - x0)
             bottom = image[y1, x0] + (image[y1, x1].astype(float) - image[y1, x0]) * (x - x0)
             out[i, j] = top + (bottom - top) * (y - y0)
-    return out.astype(np.int32)
+            corners = image[[y0, y0, y1, y1], [x0, x1, x0, x1]].astype(float)
+            spread[i, j] = corners.max(axis=0) - corners.min(axis=0)
+    return out.astype(np.int32), spread
 
 
 @settings(max_examples=15, deadline=None)
@@ -41,12 +49,25 @@ def tf_crop_and_resize(image: np.ndarray, region: CropRegion, size: int) -> np.n
     y0=st.floats(-0.4, 0.5), x0=st.floats(-0.4, 0.5),
     side_y=st.floats(0.2, 1.4), side_x=st.floats(0.2, 1.4),
 )
-def test_crop_matches_tf_crop_and_resize_within_one_level(astronaut, y0, x0, side_y, side_x):
+def test_crop_matches_tf_crop_and_resize(astronaut, y0, x0, side_y, side_x):
     image = astronaut[::4, ::3]  # 128 x 171: not square, small enough for the slow oracle
     region = CropRegion(y0, x0, y0 + side_y, x0 + side_x)
     ours = crop_and_resize(image, region, 24)
-    expected = tf_crop_and_resize(image, region, 24)
-    assert np.abs(ours - expected).max() <= 1
+    expected, spread = tf_crop_and_resize(image, region, 24)
+    error = np.abs(ours - expected)
+    assert (error <= 1 + spread / 32).all()  # the bound crop_and_resize documents
+    assert (ours[spread == 0] == expected[spread == 0]).mean() > 0.5  # padding and flat areas
+    assert error.mean() < 0.6
+
+
+def test_crop_of_a_camera_photo_is_within_one_level_of_tf(astronaut):
+    """On a photo at its own resolution (edges softened by the lens, as in every clip) nearly
+    all values are within 1 of TF's."""
+    image = astronaut
+    region = CropRegion(0.1, -0.05, 0.9, 0.85)
+    ours = crop_and_resize(image, region, 48)
+    expected, _ = tf_crop_and_resize(image, region, 48)
+    assert (np.abs(ours - expected) <= 1).mean() > 0.99
 
 
 def test_first_crop_is_the_centred_square_and_fallback_pads():
