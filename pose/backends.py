@@ -1,9 +1,10 @@
 """Inference backends for a converted MoveNet: LiteRT (default, fastest here) and TensorFlow.
 
 Both take one int32 image batch ``[1, S, S, 3]`` and return the model's raw float output.
-Measured on the 2-core machine (ARCHITECTURE.md): LiteRT with XNNPACK and 2 threads runs
-Lightning in about 1.8 ms and Thunder in about 8 ms; the TF concrete function is 3x slower
-for Lightning but is kept to cross-check the conversion.
+LiteRT runs either flatbuffer of :mod:`pose.convert`: ``float`` (the default) or ``int8``
+(int8 network, float decoding). Measured on this 2-core machine, 2 threads: Lightning int8 2.0 ms,
+float 4.4 ms; Thunder int8 7.5 ms, float 16.5 ms. The TF concrete function runs the float
+graph only and is kept to cross-check the conversion (same keypoints within 1e-3).
 """
 
 from __future__ import annotations
@@ -16,23 +17,32 @@ import numpy as np
 from pose.errors import ModelError
 
 DEFAULT_THREADS = int(os.environ.get("THERAPOSE_THREADS", "2"))
+# Precision of the LiteRT model: "float" (default) or "int8" (about twice as fast, noisier
+# keypoint scores: see pose.convert). TensorFlow runs float only.
+DEFAULT_PRECISION = os.environ.get("THERAPOSE_PRECISION", "float")
 BACKENDS = ("litert", "tf")
 
 
 class Backend(Protocol):
+    precision: str
+
     def __call__(self, batch: np.ndarray) -> np.ndarray: ...
 
 
 class LiteRTBackend:
     """``ai-edge-litert`` interpreter over the cached ``.tflite`` flatbuffer."""
 
-    def __init__(self, model_name: str, num_threads: int = DEFAULT_THREADS) -> None:
+    def __init__(
+        self, model_name: str, num_threads: int = DEFAULT_THREADS, precision: str = "float"
+    ) -> None:
         from ai_edge_litert.interpreter import Interpreter
 
         from pose.convert import ensure_tflite
 
+        self.precision = precision
         self.interpreter = Interpreter(
-            model_path=str(ensure_tflite(model_name)), num_threads=max(1, num_threads)
+            model_path=str(ensure_tflite(model_name, precision=precision)),
+            num_threads=max(1, num_threads),
         )
         self.interpreter.allocate_tensors()
         self._input = self.interpreter.get_input_details()[0]["index"]
@@ -46,6 +56,8 @@ class LiteRTBackend:
 
 class TensorFlowBackend:
     """The TF.js graph imported into TensorFlow as a concrete function (no conversion)."""
+
+    precision = "float"
 
     def __init__(self, model_name: str, num_threads: int = DEFAULT_THREADS) -> None:
         os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
@@ -66,11 +78,32 @@ class TensorFlowBackend:
         return self._fn(self._tf.constant(batch)).numpy()
 
 
-def create_backend(
-    model_name: str, backend: str = "litert", num_threads: int = DEFAULT_THREADS
-) -> Backend:
-    if backend == "litert":
-        return LiteRTBackend(model_name, num_threads)
+def resolve_precision(backend: str, precision: str | None) -> str:
+    """The precision a backend runs: LiteRT's default is THERAPOSE_PRECISION (float);
+    TensorFlow runs float only."""
     if backend == "tf":
+        if precision not in (None, "float"):
+            raise ModelError("the TF backend runs the float model only (use precision float)")
+        return "float"
+    precision = precision or DEFAULT_PRECISION
+    if precision not in ("int8", "float"):
+        raise ModelError(f"unknown precision {precision!r}; choose int8 or float")
+    return precision
+
+
+def create_backend(
+    model_name: str,
+    backend: str = "litert",
+    num_threads: int = DEFAULT_THREADS,
+    precision: str | None = None,
+) -> Backend:
+    """A backend for ``model_name``; MultiPose always runs float (it is only consulted when
+    tracking starts, and has no int8 conversion)."""
+    if backend == "litert":
+        if model_name == "multipose":
+            return LiteRTBackend(model_name, num_threads, "float")
+        return LiteRTBackend(model_name, num_threads, resolve_precision(backend, precision))
+    if backend == "tf":
+        resolve_precision(backend, precision)
         return TensorFlowBackend(model_name, num_threads)
     raise ModelError(f"unknown backend {backend!r}; choose one of {', '.join(BACKENDS)}")

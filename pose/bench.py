@@ -95,39 +95,47 @@ def _decode(clip: Path) -> int:
         return sum(1 for _ in reader.frames())
 
 
-def _end_to_end(clip: Path, model: str, threads: int) -> int:
-    return len(track_clip(clip, model=model, num_threads=threads)["timestamps"])
+def _end_to_end(clip: Path, model: str, threads: int, precision: str) -> int:
+    result = track_clip(clip, model=model, num_threads=threads, precision=precision)
+    return len(result["timestamps"])
 
 
-def run_bench(runs: int = 5, models: list[str] | None = None, threads: int = 2) -> int:
+def run_bench(
+    runs: int = 5,
+    models: list[str] | None = None,
+    threads: int = 2,
+    precisions: list[str] | None = None,
+) -> int:
     models = models or ["lightning", "thunder"]
+    precisions = precisions or ["int8", "float"]
     clips = {
         "576x576": make_clip(CACHE / "bench-576x576.mp4", 576, 576, 2_000_000),
         "720x1280": make_clip(CACHE / "bench-720x1280.mp4", 720, 1280, 6_000_000),
     }
     print(f"median of {runs} runs, {FRAMES}-frame H.264 clips, {threads} inference threads")
     print(
-        f"{'clip':<10} {'model':<10} {'decode fps':>11} {'infer fps':>10} {'end-to-end fps':>15}"
-        f" {'x MediaPipe':>12}"
+        f"{'clip':<10} {'model':<10} {'precision':<10} {'decode fps':>11} {'infer fps':>10}"
+        f" {'end-to-end fps':>15} {'x MediaPipe':>12}"
     )
     decode_fps = {
         label: _median_rate(partial(_decode, clip), runs) for label, clip in clips.items()
     }
     for model in models:
-        single, _ = get_tracker_models(model, "litert", threads, True)
-        crop = crop_and_resize(
-            np.zeros((64, 64, 3), np.uint8), init_crop_region(True, 64, 64), single.input_size
-        )
-        _infer(single, crop, 20)
-        infer_fps = _median_rate(partial(_infer, single, crop), runs)
-        for label, clip in clips.items():
-            _end_to_end(clip, model, threads)  # warm-up
-            e2e_fps = _median_rate(partial(_end_to_end, clip, model, threads), runs)
-            print(
-                f"{label:<10} {model:<10} {decode_fps[label]:>11.0f} {infer_fps:>10.0f} "
-                f"{e2e_fps:>15.0f} {e2e_fps / MEDIAPIPE_FPS:>11.1f}x",
-                flush=True,
+        for precision in precisions:
+            single, _ = get_tracker_models(model, "litert", threads, True, precision)
+            crop = crop_and_resize(
+                np.zeros((64, 64, 3), np.uint8), init_crop_region(True, 64, 64), single.input_size
             )
+            _infer(single, crop, 20)
+            infer_fps = _median_rate(partial(_infer, single, crop), runs)
+            for label, clip in clips.items():
+                _end_to_end(clip, model, threads, precision)  # warm-up
+                e2e_fps = _median_rate(partial(_end_to_end, clip, model, threads, precision), runs)
+                print(
+                    f"{label:<10} {model:<10} {precision:<10} {decode_fps[label]:>11.0f} "
+                    f"{infer_fps:>10.0f} {e2e_fps:>15.0f} {e2e_fps / MEDIAPIPE_FPS:>11.1f}x",
+                    flush=True,
+                )
     print(
         f"(MediaPipe Pose BlazePose Full measured here at 65-71 fps end to end; ratio uses "
         f"{MEDIAPIPE_FPS:.0f})"

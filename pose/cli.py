@@ -75,6 +75,7 @@ def cmd_analyze(args: argparse.Namespace) -> int:
         model=args.model,
         exercise=exercise,
         backend=args.backend,
+        precision=args.precision,
         num_threads=args.threads,
         max_seconds=args.max_seconds,
         timestamps=args.timestamps,
@@ -121,7 +122,12 @@ def _plot(result: dict[str, Any], path: str) -> None:
 def cmd_bench(args: argparse.Namespace) -> int:
     from pose.bench import run_bench
 
-    return run_bench(runs=args.runs, models=args.models.split(","), threads=args.threads)
+    return run_bench(
+        runs=args.runs,
+        models=args.models.split(","),
+        threads=args.threads,
+        precisions=args.precisions.split(","),
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -136,6 +142,13 @@ def build_parser() -> argparse.ArgumentParser:
     analyze.add_argument("--overlay", help="write an MP4 with the skeleton drawn over the clip")
     analyze.add_argument("--plot", help="write a PNG of the primary angle over time")
     analyze.add_argument("--backend", choices=("litert", "tf"), default="litert")
+    analyze.add_argument(
+        "--precision",
+        choices=("int8", "float"),
+        default=None,
+        help="LiteRT model: float throughout (default) or int8 network with float decoding "
+        "(about twice as fast, noisier keypoint scores); the TF backend is float",
+    )
     analyze.add_argument("--threads", type=int, default=int(os.environ.get("THERAPOSE_THREADS", 2)))
     analyze.add_argument("--max-seconds", type=float, default=None)
     analyze.add_argument(
@@ -156,6 +169,7 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--runs", type=int, default=5)
     bench.add_argument("--models", default="lightning,thunder")
     bench.add_argument("--threads", type=int, default=2)
+    bench.add_argument("--precisions", default="int8,float")
     bench.set_defaults(func=cmd_bench)
     return parser
 

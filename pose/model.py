@@ -18,14 +18,19 @@ class SinglePoseModel:
     """MoveNet SinglePose (Lightning or Thunder) on one square crop."""
 
     def __init__(
-        self, name: str = "lightning", backend: str = "litert", num_threads: int = DEFAULT_THREADS
+        self,
+        name: str = "lightning",
+        backend: str = "litert",
+        num_threads: int = DEFAULT_THREADS,
+        precision: str | None = None,
     ) -> None:
         if name not in ("lightning", "thunder"):
             raise ValueError(f"single-pose model must be lightning or thunder, not {name!r}")
         self.name = name
         self.backend_name = backend
         self.input_size = model_info(name).input_size
-        self._run = create_backend(name, backend, num_threads)
+        self._run = create_backend(name, backend, num_threads, precision)
+        self.precision = self._run.precision
 
     @property
     def label(self) -> str:

@@ -35,9 +35,10 @@ def get_tracker_models(
     backend: str = "litert",
     num_threads: int = DEFAULT_THREADS,
     choose_patient: bool = True,
+    precision: str | None = None,
 ) -> tuple[SinglePoseModel, MultiPoseModel | None]:
     """The models for a tracker, loaded once per process (lazily: never at import time)."""
-    single = SinglePoseModel(model, backend, num_threads)
+    single = SinglePoseModel(model, backend, num_threads, precision)
     chooser = MultiPoseModel(backend, num_threads) if choose_patient else None
     return single, chooser
 
@@ -82,6 +83,7 @@ def track_clip(
     *,
     model: str = "lightning",
     backend: str = "litert",
+    precision: str | None = None,
     num_threads: int = DEFAULT_THREADS,
     smoothing: bool = True,
     choose_patient: bool = True,
@@ -94,6 +96,7 @@ def track_clip(
 
     ``timestamps="pts"`` uses each frame's presentation time; ``"fps:30"`` feeds the tracker
     evenly spaced timestamps instead (how the TF.js reference in ``shared/testdata`` was made).
+    ``precision``: ``"float"`` or ``"int8"`` (LiteRT; default ``THERAPOSE_PRECISION``, float).
     """
     fixed_step = 1.0 / float(timestamps.split(":", 1)[1]) if timestamps.startswith("fps:") else None
     times: list[float] = []
@@ -102,7 +105,7 @@ def track_clip(
     brightness: list[float] = []
     started = time.perf_counter()
     with VideoReader(path, max_seconds=max_seconds) as reader:  # check the file first
-        single, chooser = get_tracker_models(model, backend, num_threads, choose_patient)
+        single, chooser = get_tracker_models(model, backend, num_threads, choose_patient, precision)
         tracker = SinglePoseTracker(single, smoothing=smoothing, chooser=chooser)
         expected = reader.nominal_frames
         for frame in _prefetch(reader.frames(working_side)):
@@ -145,6 +148,7 @@ def track_clip(
     return {
         "model": single.label,
         "backend": backend,
+        "precision": single.precision,
         "engine_version": ENGINE_VERSION,
         "video": info.to_json(),
         **{k: v for k, v in track.to_json().items() if k != "video"},

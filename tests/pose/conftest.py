@@ -18,8 +18,9 @@ def pose_photo() -> np.ndarray:
     return np.asarray(Image.open(shared_file("pose.jpg")).convert("RGB"))
 
 
-@pytest.fixture(scope="session")
-def lightning():
+@pytest.fixture(scope="session", params=["int8", "float"])
+def lightning(request):
+    """Lightning through LiteRT, in both precisions (float is the default, int8 opt-in)."""
     from pose.model import SinglePoseModel
 
-    return SinglePoseModel("lightning", "litert")
+    return SinglePoseModel("lightning", "litert", precision=request.param)

@@ -12,12 +12,15 @@ from pose.keypoints import KEYPOINT_NAMES
 from pose.pipeline import track_clip
 
 
-@pytest.fixture(scope="module")
-def errors() -> np.ndarray:
+@pytest.fixture(scope="module", params=["int8", "float"])
+def errors(request) -> np.ndarray:
     reference = json.loads(shared_file("pose_1.json").read_text())
     expected = np.array([[[f[n]["x"], f[n]["y"]] for n in KEYPOINT_NAMES] for f in reference])
     # The reference was made with timestamps 33.3333 ms apart: feed the same.
-    result = track_clip(shared_file("pose_1.mp4"), model="lightning", timestamps="fps:30")
+    result = track_clip(
+        shared_file("pose_1.mp4"), model="lightning", timestamps="fps:30", precision=request.param
+    )
+    assert result["precision"] == request.param
     ours = np.asarray(result["keypoints"])[..., :2]
     assert ours.shape == expected.shape == (120, 17, 2)
     return np.linalg.norm(ours - expected, axis=-1)
@@ -25,6 +28,7 @@ def errors() -> np.ndarray:
 
 def test_median_error_within_4px(errors):
     # A faithful reimplementation measured 3.6 px; the floor is the reference's WebGL numerics.
+    # Measured here: float 3.57 px, int8 3.86 px (95th percentile 13.5 and 12.2 px).
     assert np.median(errors) <= 4.0
 
 

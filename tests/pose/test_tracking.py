@@ -31,7 +31,7 @@ def test_tracking_follows_a_person_under_pan_and_zoom(tmp_path, pose_photo, ligh
     still = _keypoints(lightning, pose_photo)  # (x, y, score) in photo pixels
     frames, transforms = pan_zoom_frames(pose_photo, 60, (640, 480))
     clip = write_clip(tmp_path / "pan.mp4", frames)
-    result = track_clip(clip)
+    result = track_clip(clip, precision=lightning.precision)
     tracked = np.asarray(result["keypoints"])
     errors = []
     for i, (x0, y0, sx, sy) in enumerate(transforms):
