@@ -46,12 +46,18 @@ def test_tracking_follows_a_person_under_pan_and_zoom(tmp_path, pose_photo, ligh
     assert (np.asarray(result["pose_scores"]) > 0.25).all()
 
 
-def test_display_matrix_rotation_gives_the_same_upright_keypoints(tmp_path):
+@pytest.mark.parametrize(
+    "codec,suffix", [("libx264", ".mp4"), ("libx265", ".mov")]  # the second: an iPhone's
+)
+def test_display_matrix_rotation_gives_the_same_upright_keypoints(tmp_path, codec, suffix):
     upright = read_clip_frames(shared_file("pose_1.mp4"), limit=45)
     plain = write_clip(tmp_path / "plain.mp4", upright)
     # Stored sideways (turned counter-clockwise), with a display matrix that turns it back.
     sideways = write_clip(
-        tmp_path / "sideways.mp4", [np.rot90(f, k=1) for f in upright], rotation=-90
+        tmp_path / f"sideways{suffix}",
+        [np.rot90(f, k=1) for f in upright],
+        rotation=-90,
+        codec=codec,
     )
     a, b = track_clip(plain), track_clip(sideways)
     assert b["video"]["rotation"] == 90
@@ -81,7 +87,15 @@ def test_patient_is_the_person_nearest_the_centre_and_largest(tmp_path, pose_pho
 
 
 @pytest.mark.parametrize(
-    "codec,suffix", [("libvpx-vp9", ".webm"), ("libvpx", ".webm"), ("libx264", ".mov")]
+    "codec,suffix",
+    [
+        ("libvpx-vp9", ".webm"),  # browsers' MediaRecorder
+        ("libvpx", ".webm"),
+        ("libx264", ".mov"),
+        ("libx264", ".mp4"),  # Android, and iPhones set to "Most Compatible"
+        ("libx265", ".mov"),  # iPhones' default ("High Efficiency")
+        ("libx265", ".mp4"),
+    ],
 )
 def test_phone_and_browser_containers(tmp_path, codec, suffix):
     frames = read_clip_frames(shared_file("pose_1.mp4"), limit=20)
