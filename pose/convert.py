@@ -30,7 +30,8 @@ from pose.errors import ModelError
 from pose.weights import SHA256, model_dir, model_info, verified_files
 
 PRECISIONS = ("int8", "float")
-# Ops whose output tensor names say they belong to the network rather than the decoding.
+# The network: every convolution, and any op whose output name lies in the feature extractor
+# (its residual ADDs and FPN resizes); everything else is MoveNet's decoding.
 _NETWORK_OPS = {"CONV_2D", "DEPTHWISE_CONV_2D"}
 _NETWORK_SCOPE = "feature_extractor"
 _RECIPE = "float-decoding"  # in the int8 cache name: which ops stay float
@@ -45,10 +46,8 @@ def tflite_path(name: str, folder: Path | None = None, precision: str = "float")
     if precision == "int8":
         from pose.calibration import CALIBRATION_VERSION
 
-        key = hashlib.sha256(f"{source}-int8-{CALIBRATION_VERSION}-{_RECIPE}".encode()).hexdigest()[
-            :16
-        ]
-        return folder / f"{stem}-int8-{key}.tflite"
+        recipe = f"{source}-int8-{CALIBRATION_VERSION}-{_RECIPE}"
+        return folder / f"{stem}-int8-{hashlib.sha256(recipe.encode()).hexdigest()[:16]}.tflite"
     raise ModelError(f"unknown precision {precision!r}; choose one of {', '.join(PRECISIONS)}")
 
 
@@ -85,7 +84,7 @@ def ensure_tflite(name: str, folder: Path | None = None, precision: str = "float
 
 
 def _quantize(tf, converter, float_path: Path, size: int) -> bytes:
-    """int8 network, float heads and decoding (named from the float flatbuffer of the graph)."""
+    """int8 network, float decoding (the ops named from the float flatbuffer of the graph)."""
     from pose.calibration import calibration_crops
 
     crops = calibration_crops(size)

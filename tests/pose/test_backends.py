@@ -47,11 +47,13 @@ def test_int8_keypoints_stay_close_to_float_on_real_photos(name, astronaut, pose
             assert score_change.max() < 0.7
 
 
-def test_tf_backend_runs_float_only():
+def test_tf_backend_runs_float_only_and_unknown_precisions_are_refused():
     from pose.errors import ModelError
 
     with pytest.raises(ModelError, match="float"):
         SinglePoseModel("lightning", "tf", precision="int8")
+    with pytest.raises(ModelError, match="unknown precision 'fp16'"):
+        SinglePoseModel("lightning", "litert", precision="fp16")
 
 
 def test_weights_are_checked_before_loading(tmp_path, monkeypatch):
