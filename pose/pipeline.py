@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from pose import ENGINE_VERSION
-from pose.backends import DEFAULT_THREADS
+from pose.backends import DEFAULT_THREADS, resolve_precision
 from pose.model import MultiPoseModel, SinglePoseModel
 from pose.track import KeypointTrack
 from pose.tracker import SinglePoseTracker
@@ -29,7 +29,6 @@ VIDEO_KEYS = tuple(VideoInfo.__dataclass_fields__)
 ProgressFn = Callable[[int, int], None]
 
 
-@lru_cache(maxsize=4)
 def get_tracker_models(
     model: str = "lightning",
     backend: str = "litert",
@@ -37,10 +36,23 @@ def get_tracker_models(
     choose_patient: bool = True,
     precision: str | None = None,
 ) -> tuple[SinglePoseModel, MultiPoseModel | None]:
-    """The models for a tracker, loaded once per process (lazily: never at import time)."""
-    single = SinglePoseModel(model, backend, num_threads, precision)
-    chooser = MultiPoseModel(backend, num_threads) if choose_patient else None
-    return single, chooser
+    """The models for a tracker, loaded once per process (lazily: never at import time).
+
+    Cached by the precision the backend will really run (``None`` and the default it stands
+    for share one interpreter); MultiPose, the same in every precision, is loaded once.
+    """
+    single = _single_model(model, backend, num_threads, resolve_precision(backend, precision))
+    return single, (_chooser_model(backend, num_threads) if choose_patient else None)
+
+
+@lru_cache(maxsize=8)
+def _single_model(model: str, backend: str, num_threads: int, precision: str) -> SinglePoseModel:
+    return SinglePoseModel(model, backend, num_threads, precision)
+
+
+@lru_cache(maxsize=4)
+def _chooser_model(backend: str, num_threads: int) -> MultiPoseModel:
+    return MultiPoseModel(backend, num_threads)
 
 
 def _prefetch(frames: Iterator[Frame], depth: int = 8) -> Iterator[Frame]:
