@@ -76,14 +76,21 @@ def make_clip(path: Path, width: int, height: int, bitrate: int) -> Path:
     return path
 
 
-def _median_rate(fn: Callable[[], int], runs: int) -> float:
-    """Median frames per second of ``runs`` calls of ``fn`` (which returns frames done)."""
-    rates = []
+def _rate(fn: Callable[[], int]) -> float:
+    """Frames per second of one call of ``fn`` (which returns the frames it did)."""
+    start = time.perf_counter()
+    count = fn()
+    return count / (time.perf_counter() - start)
+
+
+def _interleaved(jobs: dict[str, Callable[[], int]], runs: int) -> dict[str, list[float]]:
+    """``runs`` rounds, every job once per round: the machine's speed drifts by 10-20% over
+    minutes here, and interleaving puts every row through the same drift."""
+    rates: dict[str, list[float]] = {key: [] for key in jobs}
     for _ in range(runs):
-        start = time.perf_counter()
-        count = fn()
-        rates.append(count / (time.perf_counter() - start))
-    return statistics.median(rates)
+        for key, fn in jobs.items():
+            rates[key].append(_rate(fn))
+    return rates
 
 
 def _infer(model, crop: np.ndarray, n: int = 200) -> int:
@@ -114,33 +121,57 @@ def run_bench(
         "576x576": make_clip(CACHE / "bench-576x576.mp4", 576, 576, 2_000_000),
         "720x1280": make_clip(CACHE / "bench-720x1280.mp4", 720, 1280, 6_000_000),
     }
-    print(f"median of {runs} runs, {FRAMES}-frame H.264 clips, {threads} inference threads")
+    configs = [(model, precision) for model in models for precision in precisions]
+    jobs: dict[str, Callable[[], int]] = {}
+    for label, clip in clips.items():
+        jobs[f"decode {label}"] = partial(_decode, clip)
+    for model, precision in configs:
+        single, _ = get_tracker_models(model, "litert", threads, True, precision)
+        crop = crop_and_resize(
+            np.zeros((64, 64, 3), np.uint8), init_crop_region(True, 64, 64), single.input_size
+        )
+        _infer(single, crop, 20)  # warm-up
+        jobs[f"infer {model} {precision}"] = partial(_infer, single, crop)
+        for label, clip in clips.items():
+            _end_to_end(clip, model, threads, precision)  # warm-up
+            jobs[f"track {label} {model} {precision}"] = partial(
+                _end_to_end, clip, model, threads, precision
+            )
+    rates = _interleaved(jobs, runs)
+    median = {key: statistics.median(values) for key, values in rates.items()}
+    print(
+        f"median of {runs} interleaved runs, {FRAMES}-frame H.264 clips, "
+        f"{threads} inference threads"
+    )
     print(
         f"{'clip':<10} {'model':<10} {'precision':<10} {'decode fps':>11} {'infer fps':>10}"
-        f" {'end-to-end fps':>15} {'x MediaPipe':>12}"
+        f" {'serial fps':>11} {'end-to-end fps':>15} {'range':>10} {'x MediaPipe':>12}"
     )
-    decode_fps = {
-        label: _median_rate(partial(_decode, clip), runs) for label, clip in clips.items()
-    }
-    for model in models:
-        for precision in precisions:
-            single, _ = get_tracker_models(model, "litert", threads, True, precision)
-            crop = crop_and_resize(
-                np.zeros((64, 64, 3), np.uint8), init_crop_region(True, 64, 64), single.input_size
+    for model, precision in configs:
+        for label in clips:
+            decode = median[f"decode {label}"]
+            infer = median[f"infer {model} {precision}"]
+            track = rates[f"track {label} {model} {precision}"]
+            e2e = statistics.median(track)
+            spread = f"{min(track):.0f}-{max(track):.0f}"
+            print(
+                f"{label:<10} {model:<10} {precision:<10} {decode:>11.0f} {infer:>10.0f} "
+                f"{serial_fps(decode, infer):>11.0f} {e2e:>15.0f} {spread:>10} "
+                f"{e2e / MEDIAPIPE_FPS[label]:>11.1f}x",
+                flush=True,
             )
-            _infer(single, crop, 20)
-            infer_fps = _median_rate(partial(_infer, single, crop), runs)
-            for label, clip in clips.items():
-                _end_to_end(clip, model, threads, precision)  # warm-up
-                e2e_fps = _median_rate(partial(_end_to_end, clip, model, threads, precision), runs)
-                print(
-                    f"{label:<10} {model:<10} {precision:<10} {decode_fps[label]:>11.0f} "
-                    f"{infer_fps:>10.0f} {e2e_fps:>15.0f} {e2e_fps / MEDIAPIPE_FPS[label]:>11.1f}x",
-                    flush=True,
-                )
     figures = ", ".join(f"{label} {fps:.0f} fps" for label, fps in MEDIAPIPE_FPS.items())
+    print(
+        "(serial: decoding then inference one after the other, 1 / (1/decode + 1/infer); "
+        "end to end overlaps them and adds cropping and smoothing)"
+    )
     print(
         f"(x MediaPipe: against MediaPipe Pose BlazePose Full on the same clips on this machine, "
         f"{figures}; scripts/bench_mediapipe.py measures it)"
     )
     return 0
+
+
+def serial_fps(decode_fps: float, infer_fps: float) -> float:
+    """Frames per second if each frame were decoded, then run through the model, in turn."""
+    return 1.0 / (1.0 / decode_fps + 1.0 / infer_fps)

@@ -2,65 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from pathlib import Path
-
 import av
 import numpy as np
+from clip_files import read_clip_frames, write_clip
 from shared_data import require_testdata
 
 shared_file = require_testdata
-
-
-def write_clip(
-    path: Path,
-    frames: Iterable[np.ndarray],
-    *,
-    fps: int = 30,
-    codec: str = "libx264",
-    rotation: int | None = None,
-    pts: list[int] | None = None,
-    time_base: tuple[int, int] | None = None,
-) -> Path:
-    """Encode RGB frames. ``rotation``: display-matrix angle (PyAV's sign, -90 = turn clockwise).
-
-    ``pts`` (in ``time_base`` units) gives each frame its own timestamp, for variable frame rate.
-    """
-    frames = list(frames)
-    h, w = frames[0].shape[:2]
-    with av.open(str(path), "w") as container:
-        stream = container.add_stream(codec, rate=fps)
-        stream.width, stream.height, stream.pix_fmt = w, h, "yuv420p"
-        if codec == "libx264":
-            stream.options = {"crf": "18", "preset": "fast"}
-        if time_base is not None:
-            from fractions import Fraction
-
-            stream.codec_context.time_base = Fraction(*time_base)
-        if rotation is not None:
-            stream.set_display_rotation(rotation)
-        for i, rgb in enumerate(frames):
-            frame = av.VideoFrame.from_ndarray(np.ascontiguousarray(rgb), format="rgb24")
-            if pts is not None:
-                from fractions import Fraction
-
-                frame.pts = pts[i]
-                frame.time_base = Fraction(*time_base)
-            for packet in stream.encode(frame):
-                container.mux(packet)
-        for packet in stream.encode():
-            container.mux(packet)
-    return path
-
-
-def read_clip_frames(path: Path, limit: int | None = None) -> list[np.ndarray]:
-    with av.open(str(path)) as container:
-        out = []
-        for frame in container.decode(video=0):
-            out.append(frame.to_ndarray(format="rgb24"))
-            if limit and len(out) >= limit:
-                break
-        return out
+__all__ = ["pan_zoom_frames", "read_clip_frames", "shared_file", "write_clip"]
 
 
 def pan_zoom_frames(photo: np.ndarray, n: int, size: tuple[int, int]):

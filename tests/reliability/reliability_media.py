@@ -11,6 +11,7 @@ from pathlib import Path
 
 import av
 import numpy as np
+from clip_files import write_clip
 
 
 def _rgb_frames(src: Path) -> tuple[list[np.ndarray], Fraction]:
@@ -26,23 +27,15 @@ def loop_clip(src: Path, dst: Path, seconds: float, *, side: int | None = None) 
     frames, rate = _rgb_frames(src)
     if side:
         frames = [
-            av.VideoFrame.from_ndarray(f, format="rgb24").reformat(side, side).to_ndarray(
-                format="rgb24"
-            )
+            av.VideoFrame.from_ndarray(f, format="rgb24")
+            .reformat(side, side)
+            .to_ndarray(format="rgb24")
             for f in frames
         ]
     cycle = frames + frames[-2:0:-1]
     total = int(round(seconds * float(rate)))
-    height, width = frames[0].shape[:2]
-    with av.open(str(dst), "w", format="mp4") as out:
-        stream = out.add_stream("libx264", rate=rate)
-        stream.width, stream.height, stream.pix_fmt = width, height, "yuv420p"
-        stream.options = {"preset": "ultrafast", "crf": "28"}
-        for i in range(total):
-            frame = av.VideoFrame.from_ndarray(cycle[i % len(cycle)], format="rgb24")
-            out.mux(stream.encode(frame))
-        out.mux(stream.encode())
-    return dst
+    looped = (cycle[i % len(cycle)] for i in range(total))
+    return write_clip(dst, looped, fps=rate, options={"preset": "ultrafast", "crf": "28"})
 
 
 def synthetic_clip(
@@ -59,25 +52,16 @@ def synthetic_clip(
     """Frames of smooth noise (no person). ``seconds_between`` spaces the frames out in time
     (two frames three hours apart make a 3-hour clip of a few hundred bytes)."""
     rng = np.random.default_rng(seed)
-    with av.open(str(dst), "w", format="mp4") as out:
-        if seconds_between:
-            stream = out.add_stream(codec, rate=1)
-            stream.codec_context.time_base = Fraction(1, 1)
-        else:
-            stream = out.add_stream(codec, rate=rate)
-        stream.width, stream.height, stream.pix_fmt = width, height, "yuv420p"
-        if codec == "libx264":
-            stream.options = {"preset": "ultrafast"}
-        base = rng.integers(60, 200, size=(height // 8 + 1, width // 8 + 1, 3), dtype=np.uint8)
-        image = np.kron(base, np.ones((8, 8, 1), dtype=np.uint8))[:height, :width]
-        for i in range(frames):
-            frame = av.VideoFrame.from_ndarray(np.roll(image, i, axis=1), format="rgb24")
-            if seconds_between:
-                frame.pts = int(round(i * seconds_between))
-                frame.time_base = Fraction(1, 1)
-            out.mux(stream.encode(frame))
-        out.mux(stream.encode())
-    return dst
+    base = rng.integers(60, 200, size=(height // 8 + 1, width // 8 + 1, 3), dtype=np.uint8)
+    image = np.kron(base, np.ones((8, 8, 1), dtype=np.uint8))[:height, :width]
+    moving = (np.roll(image, i, axis=1) for i in range(frames))
+    options = {"preset": "ultrafast"} if codec == "libx264" else {}
+    if seconds_between:
+        pts = [int(round(i * seconds_between)) for i in range(frames)]
+        return write_clip(
+            dst, moving, fps=1, codec=codec, options=options, pts=pts, time_base=(1, 1)
+        )
+    return write_clip(dst, moving, fps=rate, codec=codec, options=options)
 
 
 def huge_clip(dst: Path, side: int = 8000) -> Path:
