@@ -19,6 +19,7 @@ def write_clip(
     *,
     fps: int | Fraction = 30,
     codec: str = "libx264",
+    pix_fmt: str = "yuv420p",
     options: dict[str, str] | None = None,
     rotation: int | None = None,
     pts: list[int] | None = None,
@@ -28,14 +29,14 @@ def write_clip(
 
     ``rotation``: display-matrix angle (PyAV's sign, -90 = turn clockwise). ``pts`` (in
     ``time_base`` units) gives each frame its own timestamp, for variable frame rate or frames
-    hours apart. ``options`` go to the encoder (libx264 defaults to crf 18, preset fast).
+    hours apart. ``pix_fmt``: the stored pixel format (10-bit, full range, 4:4:4...). ``options`` go to the encoder (libx264 defaults to crf 18, preset fast).
     """
     frames = iter(frames)
     first = next(frames)
     height, width = first.shape[:2]
     with av.open(str(path), "w") as container:
         stream = container.add_stream(codec, rate=fps)
-        stream.width, stream.height, stream.pix_fmt = width, height, "yuv420p"
+        stream.width, stream.height, stream.pix_fmt = width, height, pix_fmt
         if options is not None:
             stream.options = options
         elif codec == "libx264":
@@ -46,6 +47,8 @@ def write_clip(
             stream.set_display_rotation(rotation)
         for i, rgb in enumerate(itertools.chain([first], frames)):
             frame = av.VideoFrame.from_ndarray(np.ascontiguousarray(rgb), format="rgb24")
+            if pix_fmt != "yuv420p":
+                frame = frame.reformat(format=pix_fmt)
             if pts is not None:
                 frame.pts = pts[i]
                 frame.time_base = Fraction(*time_base)
