@@ -127,8 +127,8 @@ class CropRegionFilter:
 
 
 def crop_and_resize(image: np.ndarray | Image.Image, region: CropRegion, size: int) -> np.ndarray:
-    """Bilinear crop of an RGB image (uint8 array or Pillow image) to ``size x size``, padded
-    with 0, as int32.
+    """Bilinear crop of an RGB image (uint8 array or Pillow image, or a frame kept as YUV
+    planes: :class:`pose.planar.PlanarFrame`) to ``size x size``, padded with 0, as int32.
 
     Samples where TF's bilinear ``crop_and_resize`` does: output pixel ``i`` reads the source at
     ``y_min * (h - 1) + i * (y_max - y_min) * (h - 1) / (size - 1)`` (pixel-centre coordinates),
@@ -138,28 +138,42 @@ def crop_and_resize(image: np.ndarray | Image.Image, region: CropRegion, size: i
     four source pixels it blends (tests/pose/test_crop.py checks it; on camera frames nearly
     every value is within 1).
     """
+    planar_crop = getattr(image, "crop_rgb", None)
+    if planar_crop is not None:
+        return planar_crop(region, size)
     image = np.asarray(image)
     height, width = image.shape[:2]
-    scale_y = region.height * (height - 1) / (size - 1)
-    scale_x = region.width * (width - 1) / (size - 1)
-    # WARP_INVERSE_MAP: output pixel (j, i) reads input (scale_x * j + x0, scale_y * i + y0),
-    # both in pixel-centre coordinates, as TF's kernel does.
-    matrix = np.array(
-        [[scale_x, 0.0, region.x_min * (width - 1)], [0.0, scale_y, region.y_min * (height - 1)]]
-    )
+    grid = SampleGrid(region, height, width, size)
     out = cv2.warpAffine(
         image,
-        matrix,
+        grid.matrix,
         (size, size),
         flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP,
         borderMode=cv2.BORDER_REPLICATE,
     )
-    crop = out.astype(np.int32)
-    # TF pads every sample that falls outside the outermost pixel centres with 0 (OpenCV
-    # replicates the edge there, so that samples just inside never blend in a padding value).
-    steps = np.arange(size)
-    rows = region.y_min * (height - 1) + steps * scale_y
-    cols = region.x_min * (width - 1) + steps * scale_x
-    crop[(rows < 0) | (rows > height - 1)] = 0
-    crop[:, (cols < 0) | (cols > width - 1)] = 0
-    return crop
+    return grid.pad(out.astype(np.int32))
+
+
+class SampleGrid:
+    """Where a ``size x size`` crop of ``region`` samples a ``height x width`` image."""
+
+    def __init__(self, region: CropRegion, height: int, width: int, size: int) -> None:
+        self.scale_y = region.height * (height - 1) / (size - 1)
+        self.scale_x = region.width * (width - 1) / (size - 1)
+        self.y0 = region.y_min * (height - 1)
+        self.x0 = region.x_min * (width - 1)
+        # For WARP_INVERSE_MAP: output pixel (j, i) reads input (scale_x * j + x0,
+        # scale_y * i + y0), both in pixel-centre coordinates, as TF's kernel does.
+        self.matrix = np.array([[self.scale_x, 0.0, self.x0], [0.0, self.scale_y, self.y0]])
+        steps = np.arange(size)
+        rows = self.y0 + steps * self.scale_y
+        cols = self.x0 + steps * self.scale_x
+        self.outside_rows = (rows < 0) | (rows > height - 1)
+        self.outside_cols = (cols < 0) | (cols > width - 1)
+
+    def pad(self, crop: np.ndarray) -> np.ndarray:
+        """TF pads every sample that falls outside the outermost pixel centres with 0 (OpenCV
+        replicates the edge there, so that samples just inside never blend in a padding value)."""
+        crop[self.outside_rows] = 0
+        crop[:, self.outside_cols] = 0
+        return crop

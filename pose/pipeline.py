@@ -103,12 +103,15 @@ def track_clip(
     timestamps: str = "pts",
     working_side: int = DEFAULT_WORKING_SIDE,
     progress: ProgressFn | None = None,
+    planar: bool = True,
 ) -> dict[str, Any]:
     """Keypoints of the patient in every frame of a clip (no exercise measures).
 
     ``timestamps="pts"`` uses each frame's presentation time; ``"fps:30"`` feeds the tracker
     evenly spaced timestamps instead (how the TF.js reference in ``shared/testdata`` was made).
     ``precision``: ``"float"`` or ``"int8"`` (LiteRT; default ``THERAPOSE_PRECISION``, float).
+    ``planar``: crop 4:2:0 frames straight from their YUV planes (:mod:`pose.planar`); False
+    converts every frame to RGB first.
     """
     fixed_step = 1.0 / float(timestamps.split(":", 1)[1]) if timestamps.startswith("fps:") else None
     times: list[float] = []
@@ -120,9 +123,9 @@ def track_clip(
         single, chooser = get_tracker_models(model, backend, num_threads, choose_patient, precision)
         tracker = SinglePoseTracker(single, smoothing=smoothing, chooser=chooser)
         expected = reader.nominal_frames
-        for frame in _prefetch(reader.frames(working_side)):
+        for frame in _prefetch(reader.frames(working_side, planar=planar)):
             t = frame.index * fixed_step if fixed_step else frame.time
-            pose = tracker(frame.rgb, t)
+            pose = tracker(frame.picture, t)
             times.append(frame.time if fixed_step is None else t)
             keypoints.append(pose.keypoints)
             scores.append(pose.score)

@@ -7,7 +7,6 @@ the untrusted ones and says exactly what is wrong.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -122,14 +121,16 @@ class KeypointTrack:
 
     def to_json(self) -> dict[str, Any]:
         """The track part of the result contract (``timestamps``, ``keypoints``, frame size)."""
+        # Rounded as arrays (a Python round() per value cost 0.1 ms per frame): pixels to 0.01,
+        # scores to 0.0001; a missing value (NaN) is written as 0, which no score passes.
+        keypoints = np.nan_to_num(
+            np.asarray(self.keypoints, dtype=float), nan=0.0, posinf=0.0, neginf=0.0
+        )
+        rounded = np.concatenate(
+            [np.round(keypoints[..., :2], 2), np.round(keypoints[..., 2:], 4)], axis=-1
+        )
         return {
             "video": {"width": self.width, "height": self.height},
-            "timestamps": [round(float(t), 6) for t in self.timestamps],
-            "keypoints": [
-                [[_r(x, 2), _r(y, 2), _r(s, 4)] for x, y, s in frame] for frame in self.keypoints
-            ],
+            "timestamps": np.round(np.asarray(self.timestamps, dtype=float), 6).tolist(),
+            "keypoints": rounded.tolist(),
         }
-
-
-def _r(value: float, digits: int) -> float:
-    return round(float(value), digits) if math.isfinite(value) else 0.0

@@ -31,6 +31,7 @@ from pose.crop import (
 from pose.keypoints import KP
 from pose.model import MultiPoseModel, SinglePoseModel
 from pose.one_euro import OneEuroFilter
+from pose.planar import PlanarFrame
 
 MIN_POSE_SCORE = 0.25
 # While nobody is found every frame is a restart; look for people with MultiPose at most this
@@ -77,9 +78,13 @@ class SinglePoseTracker:
         self.keypoint_filter.reset()
         self.crop_filter.reset()
 
-    def __call__(self, image: np.ndarray | Image.Image, timestamp_s: float) -> TrackedPose:
-        """Track one frame (RGB array or Pillow image) seen at ``timestamp_s`` seconds."""
-        image = np.asarray(image)  # a Pillow image is copied once here, not in each crop
+    def __call__(
+        self, image: np.ndarray | Image.Image | PlanarFrame, timestamp_s: float
+    ) -> TrackedPose:
+        """Track one frame (RGB array, Pillow image or :class:`PlanarFrame`) seen at
+        ``timestamp_s`` seconds."""
+        if isinstance(image, Image.Image):
+            image = np.asarray(image)  # copied once here, not in each crop
         height, width = image.shape[:2]
         if self.crop is None:
             self.crop = self._start_crop(image, timestamp_s)

@@ -4,7 +4,8 @@ Handles what phones and browsers record: H.264/HEVC in MP4/MOV, VP8/VP9 in WebM 
 WebM often has no duration), a rotation stored in the container's display matrix (applied, so
 keypoints are in the upright image the person sees), and variable frame rate (each frame keeps
 its own timestamp). Colour conversion and down-scaling happen in one swscale step in the
-decoder, which is what keeps decoding fast on a 2-core machine.
+decoder, which is what keeps decoding fast on a 2-core machine; the tracker asks for
+``planar`` frames, which skip even that for ordinary 8-bit 4:2:0 video (:mod:`pose.planar`).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import numpy as np
 from PIL import Image
 
 from pose.errors import VideoError
+from pose.planar import PlanarFrame, matrix_name
 
 MAX_CLIP_SECONDS = float(os.environ.get("THERAPOSE_MAX_CLIP_SECONDS", "600"))
 MAX_FRAME_SIDE = 4096
@@ -57,13 +59,27 @@ class VideoInfo:
 class Frame:
     index: int
     time: float  # seconds from the first frame
-    rgb: np.ndarray  # upright RGB, (h, w, 3) uint8, at working resolution
+    # Upright RGB, (h, w, 3) uint8, at working resolution; or, from ``frames(planar=True)``,
+    # the decoder's YUV planes seen upright (:class:`pose.planar.PlanarFrame`), which
+    # :func:`pose.crop.crop_and_resize` crops directly.
+    picture: np.ndarray | PlanarFrame
     brightness: float  # mean pixel value of the whole frame, 0-255 (for the "too dark" check)
+
+    @property
+    def rgb(self) -> np.ndarray:
+        """The upright frame as an RGB array (converted now if it was kept planar)."""
+        picture = self.picture
+        return picture if isinstance(picture, np.ndarray) else picture.to_rgb()
 
     @property
     def image(self) -> Image.Image:
         """The frame as a Pillow image (a copy)."""
         return Image.fromarray(self.rgb)
+
+
+def rotate_upright(rgb: np.ndarray, rotation: int) -> np.ndarray:
+    """An RGB frame turned ``rotation`` degrees clockwise, as a player shows it."""
+    return cv2.rotate(rgb, _ROTATE[rotation]) if rotation else rgb
 
 
 def _display_rotation(frame: av.VideoFrame) -> int:
@@ -137,8 +153,14 @@ class VideoReader:
     def __exit__(self, *exc) -> None:
         self.close()
 
-    def frames(self, working_side: int = DEFAULT_WORKING_SIDE) -> Iterator[Frame]:
+    def frames(
+        self, working_side: int = DEFAULT_WORKING_SIDE, *, planar: bool = False
+    ) -> Iterator[Frame]:
         """Upright RGB frames, scaled so the longer side is at most ``working_side``.
+
+        ``planar``: keep 8-bit 4:2:0 frames that need no scaling as their YUV planes
+        (:mod:`pose.planar`: the tracker crops them directly, which saves converting and turning
+        the whole frame); other frames are RGB arrays as usual.
 
         Frames whose timestamp does not advance are skipped (keeps timestamps strictly
         increasing). Stops with :class:`VideoError` past the clip-length limit; a stream that
@@ -177,16 +199,20 @@ class VideoReader:
             if time > self.max_seconds:
                 raise VideoError(f"the clip is longer than the {self.max_seconds:.0f} s accepted")
             last = time
-            # One swscale step converts (and, past the working size, scales); the array is the
-            # converted frame's own buffer, not a copy (this runs in the decode thread).
-            rgb = frame.to_ndarray(
-                width=size[0], height=size[1], format="rgb24", interpolation="BILINEAR"
-            )
-            if self.rotation:
-                rgb = cv2.rotate(rgb, _ROTATE[self.rotation])
-            # The mean of every 16th pixel each way: plenty for "too dark", and microseconds.
-            brightness = float(rgb[8::16, 8::16].mean())
-            yield Frame(index=index, time=float(time), rgb=rgb, brightness=brightness)
+            matrix = matrix_name(frame) if planar else None
+            if matrix is not None and (frame.width, frame.height) == size:
+                picture = PlanarFrame(frame, self.rotation, matrix)
+                brightness = picture.brightness()
+            else:
+                # One swscale step converts (and, past the working size, scales); the array is
+                # the converted frame's own buffer, not a copy (this runs in the decode thread).
+                rgb = frame.to_ndarray(
+                    width=size[0], height=size[1], format="rgb24", interpolation="BILINEAR"
+                )
+                picture = rotate_upright(rgb, self.rotation)
+                # The mean of every 16th pixel each way: plenty for "too dark", and microseconds.
+                brightness = float(picture[8::16, 8::16].mean())
+            yield Frame(index=index, time=float(time), picture=picture, brightness=brightness)
             index += 1
         if index == 0:
             raise VideoError("the video has no frames that could be decoded")
