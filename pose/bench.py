@@ -100,8 +100,9 @@ def _infer(model, crop: np.ndarray, n: int = 200) -> int:
 
 
 def _decode(clip: Path) -> int:
+    """Decoding as the tracker gets it (planar: YUV planes, no whole-frame RGB)."""
     with VideoReader(clip) as reader:
-        return sum(1 for _ in reader.frames())
+        return sum(1 for _ in reader.frames(planar=True))
 
 
 def _end_to_end(clip: Path, model: str, threads: int, precision: str) -> int:
