@@ -9,7 +9,7 @@ Two precisions per model:
   after them (heatmap weighting, arg-max, offsets) stays float: quantising that as well wrecks
   the keypoints. XNNPACK runs the int8 convolutions with VNNI instructions, about twice as fast
   as float here (Lightning 3.5 ms against 7.0 ms on one thread). Positions stay close (pose_1
-  against TF.js: median 3.86 px against float's 3.57), but keypoint scores move by 0.1 on
+  against TF.js: median 3.90 px against float's 3.60), but keypoint scores move by 0.1 on
   average (up to 0.65), enough to flip joints across the 0.3 gate of the measures; so float
   stays the default and int8 is for when speed matters more.
 

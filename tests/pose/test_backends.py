@@ -25,7 +25,7 @@ def test_litert_matches_tensorflow_on_real_photos(name, astronaut, pose_photo):
 @pytest.mark.parametrize("name", ["lightning", "thunder"])
 def test_int8_keypoints_stay_close_to_float_on_real_photos(name, astronaut, pose_photo):
     """The int8 network (float decoding) against the float one, on the padded whole photo and a
-    tighter crop. pose.jpg is not among the calibration photos; the astronaut is."""
+    tighter crop. Neither photo is among the calibration photos (pose.calibration)."""
     float_model = SinglePoseModel(name, "litert", precision="float")
     int8_model = SinglePoseModel(name, "litert", precision="int8")
     assert int8_model.precision == "int8"
