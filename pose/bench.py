@@ -28,6 +28,12 @@ FRAMES = 600
 # on this 2-core machine (scripts/bench_mediapipe.py, median of 5, 2026-11-24). It is not a
 # dependency, so the figures are recorded here rather than measured on each run.
 MEDIAPIPE_FPS = {"576x576": 52.0, "720x1280": 45.0}
+# The pose engine issue's targets on the 2-core machine: (model, clip) -> frames per second.
+TARGETS = {
+    ("lightning", "720x1280"): 200,
+    ("lightning", "576x576"): 350,
+    ("thunder", "720x1280"): 80,
+}
 
 
 def _source_frames() -> list[np.ndarray]:
@@ -160,6 +166,16 @@ def run_bench(
                 f"{serial_fps(decode, infer):>11.0f} {e2e:>15.0f} {spread:>10} "
                 f"{e2e / MEDIAPIPE_FPS[label]:>11.1f}x",
                 flush=True,
+            )
+    for (model, label), target in TARGETS.items():
+        rows = [
+            f"{precision} {statistics.median(rates[f'track {label} {model} {precision}']):.0f}"
+            for precision in precisions
+            if f"track {label} {model} {precision}" in rates
+        ]
+        if rows:
+            print(
+                f"target (issue 2): {model} {label} >= {target} fps end to end: {', '.join(rows)}"
             )
     figures = ", ".join(f"{label} {fps:.0f} fps" for label, fps in MEDIAPIPE_FPS.items())
     print(

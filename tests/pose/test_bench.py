@@ -28,6 +28,10 @@ def test_bench_prints_figures_for_each_clip_and_precision(tmp_path, monkeypatch,
         assert int(serial) <= min(int(decode), int(infer)) + 1  # serial is slower than either
         assert int(low) <= int(end_to_end) <= int(high)
     assert (tmp_path / "bench-720x1280.mp4").is_file()
+    targets = re.findall(
+        r"^target \(issue 2\): lightning (\S+) >= (\d+) fps .*: int8 (\d+), float (\d+)$", out, re.M
+    )
+    assert {(clip, int(fps)) for clip, fps, *_ in targets} == {("720x1280", 200), ("576x576", 350)}
 
 
 def test_serial_rate_adds_the_time_per_frame_of_each_stage():
