@@ -159,7 +159,7 @@ def run_bench(
             decode = median[f"decode {label}"]
             infer = median[f"infer {model} {precision}"]
             track = rates[f"track {label} {model} {precision}"]
-            e2e = statistics.median(track)
+            e2e = median[f"track {label} {model} {precision}"]
             spread = f"{min(track):.0f}-{max(track):.0f}"
             print(
                 f"{label:<10} {model:<10} {precision:<10} {decode:>11.0f} {infer:>10.0f} "
@@ -169,9 +169,9 @@ def run_bench(
             )
     for (model, label), target in TARGETS.items():
         rows = [
-            f"{precision} {statistics.median(rates[f'track {label} {model} {precision}']):.0f}"
+            f"{precision} {median[key]:.0f}"
             for precision in precisions
-            if f"track {label} {model} {precision}" in rates
+            if (key := f"track {label} {model} {precision}") in median
         ]
         if rows:
             print(

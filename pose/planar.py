@@ -31,11 +31,11 @@ from pose.crop import CropRegion, SampleGrid
 # AVColorSpace values and the matrix swscale applies for them (others go the RGB way).
 _BT709 = 1
 _BT601_LIKE = {0, 2, 5, 6}  # RGB/unset (swscale's default is BT.601), BT470BG, SMPTE170M
-# Limited-range Y'CbCr to R'G'B' (Y 16-235, Cb/Cr 16-240), as rows for (Y, U, V, 1).
-_KR_KB = {_BT709: (0.2126, 0.0722), "bt601": (0.299, 0.114)}
 
 
 def _matrix(kr: float, kb: float) -> np.ndarray:
+    """Limited-range Y'CbCr to R'G'B' (Y 16-235, Cb/Cr 16-240) for the luma weights ``kr``,
+    ``kb``: rows for R, G, B over (Y, U, V, 1), as :func:`cv2.transform` takes them."""
     kg = 1.0 - kr - kb
     y, c = 255.0 / 219.0, 255.0 / 224.0
     m = np.array(
@@ -48,7 +48,7 @@ def _matrix(kr: float, kb: float) -> np.ndarray:
     return np.hstack([m, (-m @ np.array([16.0, 128.0, 128.0]))[:, None]])
 
 
-MATRICES = {"bt709": _matrix(*_KR_KB[_BT709]), "bt601": _matrix(*_KR_KB["bt601"])}
+MATRICES = {"bt709": _matrix(0.2126, 0.0722), "bt601": _matrix(0.299, 0.114)}
 
 
 def matrix_name(frame: av.VideoFrame) -> str | None:
