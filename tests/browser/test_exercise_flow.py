@@ -202,7 +202,7 @@ def test_routine_exercise_upload_and_review(
     _wait_until(page, record.is_enabled, what="the set-up check to pass")
     assert page.locator("#setup-checks li[data-ok=true]").count() == 3
     record.click()
-    page.wait_for_selector("#live[data-state=recording]", timeout=10_000)
+    page.wait_for_selector("#live[data-state=recording]")  # after the 3-s countdown
     assert page.locator("#live-count").inner_text() == "0"
     _wait_until(page, lambda: _number(page, "#live-count") >= 1, what="a recorded repetition")
     page.wait_for_timeout(1000)
@@ -279,7 +279,7 @@ def test_privacy_mode_sends_keypoints_only(
     record = page.get_by_role("button", name="Record", exact=True)
     _wait_until(page, record.is_enabled, timeout=60, what="the set-up check to pass")
     record.click()
-    page.wait_for_selector("#live[data-state=recording]", timeout=10_000)
+    page.wait_for_selector("#live[data-state=recording]")  # after the 3-s countdown
     _wait_until(page, lambda: _number(page, "#live-count") >= 1, what="a recorded repetition")
     page.wait_for_timeout(1000)
     page.get_by_role("button", name="Stop recording").click()
