@@ -1,10 +1,12 @@
-"""Inference backends for a converted MoveNet: LiteRT (default, fastest here) and TensorFlow.
+"""Inference backends for MoveNet: LiteRT (default, fastest here) and TensorFlow.
 
-Both take one int32 image batch ``[1, S, S, 3]`` and return the model's raw float output.
-LiteRT runs either flatbuffer of :mod:`pose.convert`: ``float`` (the default) or ``int8``
-(int8 network, float decoding). Measured on this 2-core machine, 2 threads: Lightning int8 2.0 ms,
-float 4.4 ms; Thunder int8 7.5 ms, float 16.5 ms. The TF concrete function runs the float
-graph only and is kept to cross-check the conversion (same keypoints within 1e-3).
+SinglePose backends give ``keypoints(crop)``: (17, 3) of (y, x, score) for one ``S x S x 3``
+crop. LiteRT runs the converted network of :mod:`pose.convert` (``float``, the default, or
+``int8``) with the decoding in NumPy (:mod:`pose.network`); measured on this 2-core machine,
+2 threads, network alone: Lightning int8 1.7 ms, float 3.4 ms. TensorFlow runs the whole
+published graph as imported (float only), kept to cross-check the conversion and the decoding
+(same keypoints within 1e-3). MultiPose backends are called with an int32 batch
+``[1, S, S, 3]`` and return the graph's raw output (LiteRT runs the whole graph converted).
 """
 
 from __future__ import annotations
@@ -24,13 +26,21 @@ BACKENDS = ("litert", "tf")
 
 
 class Backend(Protocol):
+    """MultiPose: raw output of an int32 batch."""
+
     precision: str
 
     def __call__(self, batch: np.ndarray) -> np.ndarray: ...
 
 
+class SinglePoseBackend(Protocol):
+    precision: str
+
+    def keypoints(self, crop: np.ndarray) -> np.ndarray: ...
+
+
 class LiteRTBackend:
-    """``ai-edge-litert`` interpreter over the cached ``.tflite`` flatbuffer."""
+    """``ai-edge-litert`` interpreter over a whole graph's cached ``.tflite`` (MultiPose)."""
 
     def __init__(
         self, model_name: str, num_threads: int = DEFAULT_THREADS, precision: str = "float"
@@ -77,6 +87,9 @@ class TensorFlowBackend:
     def __call__(self, batch: np.ndarray) -> np.ndarray:
         return self._fn(self._tf.constant(batch)).numpy()
 
+    def keypoints(self, crop: np.ndarray) -> np.ndarray:
+        return self(np.ascontiguousarray(crop[None], dtype=np.int32)).reshape(17, 3)
+
 
 def resolve_precision(backend: str, precision: str | None) -> str:
     """The precision a backend runs: LiteRT's default is THERAPOSE_PRECISION (float);
@@ -96,13 +109,15 @@ def create_backend(
     backend: str = "litert",
     num_threads: int = DEFAULT_THREADS,
     precision: str | None = None,
-) -> Backend:
+) -> Backend | SinglePoseBackend:
     """A backend for ``model_name``; MultiPose always runs float (it is only consulted when
     tracking starts, and has no int8 conversion)."""
     if backend == "litert":
         if model_name == "multipose":
             return LiteRTBackend(model_name, num_threads, "float")
-        return LiteRTBackend(model_name, num_threads, resolve_precision(backend, precision))
+        from pose.network import SinglePoseNetwork
+
+        return SinglePoseNetwork(model_name, num_threads, resolve_precision(backend, precision))
     if backend == "tf":
         resolve_precision(backend, precision)
         return TensorFlowBackend(model_name, num_threads)

@@ -43,7 +43,7 @@ def calibration_photos() -> list[np.ndarray]:
 
 
 def calibration_crops(size: int, seed: int = 0) -> list[np.ndarray]:
-    """int32 ``size x size x 3`` model inputs (52 of them), always the same for a ``seed``."""
+    """uint8 ``size x size x 3`` crops (52 of them), always the same for a ``seed``."""
     rng = np.random.default_rng(seed)
     crops = []
     for photo in calibration_photos():
@@ -59,5 +59,5 @@ def calibration_crops(size: int, seed: int = 0) -> list[np.ndarray]:
             for region in regions:
                 gain = rng.choice(_GAINS)
                 crop = crop_and_resize(image, region, size)
-                crops.append(np.clip(crop * gain, 0, 255).astype(np.int32))
+                crops.append(np.clip(crop * gain, 0, 255).astype(np.uint8))
     return crops

@@ -128,7 +128,7 @@ class CropRegionFilter:
 
 def crop_and_resize(image: np.ndarray | Image.Image, region: CropRegion, size: int) -> np.ndarray:
     """Bilinear crop of an RGB image (uint8 array or Pillow image, or a frame kept as YUV
-    planes: :class:`pose.planar.PlanarFrame`) to ``size x size``, padded with 0, as int32.
+    planes: :class:`pose.planar.PlanarFrame`) to ``size x size``, padded with 0, as uint8.
 
     Samples where TF's bilinear ``crop_and_resize`` does: output pixel ``i`` reads the source at
     ``y_min * (h - 1) + i * (y_max - y_min) * (h - 1) / (size - 1)`` (pixel-centre coordinates),
@@ -151,7 +151,7 @@ def crop_and_resize(image: np.ndarray | Image.Image, region: CropRegion, size: i
         flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP,
         borderMode=cv2.BORDER_REPLICATE,
     )
-    return grid.pad(out.astype(np.int32))
+    return grid.pad(out)
 
 
 class SampleGrid:

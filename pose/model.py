@@ -37,9 +37,9 @@ class SinglePoseModel:
         return f"movenet-{self.name}"
 
     def __call__(self, crop: np.ndarray) -> np.ndarray:
-        """(17, 3) of (y, x, score), normalised to the crop, for an int32 ``S x S x 3`` crop."""
-        output = self._run(np.ascontiguousarray(crop[None], dtype=np.int32))
-        return output.reshape(17, 3).astype(np.float64)
+        """(17, 3) of (y, x, score), normalised to the crop, for an ``S x S x 3`` crop (uint8,
+        as :func:`pose.crop.crop_and_resize` gives it, or integers 0-255)."""
+        return self._run.keypoints(crop).astype(np.float64)
 
 
 class MultiPoseModel:

@@ -106,7 +106,7 @@ class PlanarFrame:
             for plane, m in ((self.y, luma), (self.u, chroma), (self.v, chroma))
         ]
         rgb = cv2.transform(cv2.merge(planes), self.matrix)  # rounded, saturated to 0-255
-        return grid.pad(rgb.astype(np.int32))
+        return grid.pad(rgb)
 
     def brightness(self) -> float:
         """Mean RGB value over every 16th pixel each way (the "too dark" check)."""

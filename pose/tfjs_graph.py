@@ -7,7 +7,8 @@ reader is unmaintained. The steps (ARCHITECTURE.md, "Model weights"):
 2. fill each ``Const`` from the weight shards in manifest order, dequantising float16 to float32;
 3. rewrite TF.js-only fused ops (``_FusedConv2D`` without the attributes TF's importer needs,
    ``FusedDepthwiseConv2dNative``) into the plain op + ``BiasAdd`` + the named activation;
-4. import it in a wrapped function and prune to the signature's input and output.
+4. import it in a wrapped function and prune to the signature's input and output (or to the
+   part of the graph asked for).
 
 TensorFlow is imported lazily: only conversion (once per model, cached) needs it.
 """
@@ -53,6 +54,22 @@ def read_weights(model_json: dict[str, Any], folder: Path) -> dict[str, np.ndarr
         if offset != len(blob):
             raise ValueError(f"weight shards hold {len(blob)} bytes, manifest uses {offset}")
     return weights
+
+
+def const_values(
+    model_json: dict[str, Any], folder: Path, names: list[str]
+) -> dict[str, np.ndarray]:
+    """The values of some ``Const`` nodes: from the weight shards, or written in the graph."""
+    weights = read_weights(model_json, folder)
+    nodes = {n["name"]: n for n in model_json["modelTopology"]["node"] if n["op"] == "Const"}
+    values = {}
+    for name in names:
+        if name in weights:
+            values[name] = weights[name]
+            continue
+        tensor = nodes[name]["attr"]["value"]["tensor"]
+        values[name] = np.asarray(tensor.get("floatVal") or tensor.get("intVal"))
+    return values
 
 
 def _decode(attr_s: str) -> str:
@@ -111,8 +128,13 @@ def _tensor_name(name: str) -> str:
     return name if ":" in name else f"{name}:0"
 
 
-def load_concrete_function(model_json_path: Path):
-    """A TF concrete function ``f(int32 [1, H, W, 3]) -> float32 output`` for a graph model."""
+def load_concrete_function(
+    model_json_path: Path, feed: str | None = None, fetches: list[str] | None = None
+):
+    """A TF concrete function for a graph model: by default ``f(int32 [1, H, W, 3]) -> float32
+    output`` from the signature's input to its output; ``feed`` and ``fetches`` (node names)
+    cut out a part of the graph instead, as :mod:`pose.convert` does to keep the network alone.
+    """
     import tensorflow as tf
     from google.protobuf import json_format
 
@@ -128,17 +150,18 @@ def load_concrete_function(model_json_path: Path):
             node.attr["value"].tensor.CopyFrom(tf.make_tensor_proto(weights[node.name]))
         node.ClearField("device")
     signature = model_json["signature"]
-    (input_name,) = (_tensor_name(v.get("name", k)) for k, v in signature["inputs"].items())
-    output_names = [_tensor_name(v.get("name", k)) for k, v in signature["outputs"].items()]
+    if feed is None:
+        (feed,) = (v.get("name", k) for k, v in signature["inputs"].items())
+    if fetches is None:
+        fetches = [v.get("name", k) for k, v in signature["outputs"].items()]
 
     def _import() -> None:
         tf.graph_util.import_graph_def(graph_def, name="")
 
     wrapped = tf.compat.v1.wrap_function(_import, [])
     graph = wrapped.graph
+    outputs = [graph.get_tensor_by_name(_tensor_name(n)) for n in fetches]
     return wrapped.prune(
-        graph.get_tensor_by_name(input_name),
-        [graph.get_tensor_by_name(n) for n in output_names][0]
-        if len(output_names) == 1
-        else [graph.get_tensor_by_name(n) for n in output_names],
+        graph.get_tensor_by_name(_tensor_name(feed)),
+        outputs[0] if len(outputs) == 1 else outputs,
     )
