@@ -12,4 +12,6 @@ A small library with no Django in it. The public entry points:
 # 0.1.0: pose_1 vs TF.js median 3.61 -> 3.57 px), "precision" in the result.
 # 0.3.0: 8-bit 4:2:0 frames cropped straight from their YUV planes (pose.planar; pose_1 vs
 # TF.js median 3.60 px, p95 13.46), keypoints rounded as arrays.
-ENGINE_VERSION = "0.3.0"
+# 0.4.0: LiteRT runs the network alone, the graph's input scaling and decoding in NumPy (float
+# keypoints unchanged); the int8 model is full-integer (pose_1 vs TF.js 3.88 / 12.42 px).
+ENGINE_VERSION = "0.4.0"

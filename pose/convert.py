@@ -122,10 +122,16 @@ def _quantize(tf, converter, json_path: Path, size: int) -> None:
 
 
 def main() -> None:
-    for name in ("lightning", "thunder", "multipose"):
-        print(f"models: {ensure_tflite(name)}")
-    for name in ("lightning", "thunder"):
-        print(f"models: {ensure_tflite(name, precision='int8')}")
+    """Convert what is missing (``make setup``), then remove conversions no recipe uses any more
+    (an earlier recipe's flatbuffers would otherwise pile up in the model folder)."""
+    current = {ensure_tflite(name) for name in ("lightning", "thunder", "multipose")}
+    current |= {ensure_tflite(name, precision="int8") for name in ("lightning", "thunder")}
+    for path in sorted(current):
+        print(f"models: {path}")
+    for stale in sorted(model_dir().glob("movenet-*.tflite")):
+        if stale not in current:
+            stale.unlink()
+            print(f"models: removed {stale.name} (an earlier conversion)")
 
 
 if __name__ == "__main__":
