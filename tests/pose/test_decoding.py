@@ -24,7 +24,7 @@ def decoding():
 
 def _heads():
     center = np.full((S, S), -8.0, np.float32)
-    heatmap = np.full((S, S, 17), -8.0, np.float32)
+    heatmap = np.full((17, S, S), -8.0, np.float32)  # joint-major, as the decoding takes it
     regress = np.zeros((S, S, 34), np.float32)
     offset = np.zeros((S, S, 34), np.float32)
     return center, heatmap, regress, offset
@@ -46,8 +46,8 @@ def test_keypoints_come_from_the_cell_nearest_the_regressed_point(decoding):
     # Every joint regressed to (30, 10) from the centre; offsets inside each cell.
     regress[20, 25, 0::2] = 10.0
     regress[20, 25, 1::2] = -15.0
-    heatmap[31, 11, :] = 2.0  # near the regressed point
-    heatmap[2, 45, :] = 2.5  # a stronger peak far away: the distance weighting rejects it
+    heatmap[:, 31, 11] = 2.0  # near the regressed point
+    heatmap[:, 2, 45] = 2.5  # a stronger peak far away: the distance weighting rejects it
     offset[31, 11, 0::2] = 0.25
     offset[31, 11, 1::2] = -0.5
     out = decoding(sigmoid(center), sigmoid(heatmap), regress, offset)
@@ -61,7 +61,7 @@ def test_each_joint_reads_its_own_offset(decoding):
     center, heatmap, regress, offset = _heads()
     center[24, 24] = 5.0
     for joint in range(17):
-        heatmap[24, joint + 10, joint] = 3.0  # joint k at cell (24, 10 + k)
+        heatmap[joint, 24, joint + 10] = 3.0  # joint k at cell (24, 10 + k)
         regress[24, 24, 2 * joint + 1] = joint + 10 - 24
         offset[24, joint + 10, 2 * joint] = joint / 100  # only joint k's channels count
         offset[24, joint + 10, 2 * ((joint + 1) % 17)] = 9.0  # another joint's: ignored
@@ -74,7 +74,7 @@ def test_each_joint_reads_its_own_offset(decoding):
 def test_int8_heads_are_dequantised_where_read(decoding):
     center, heatmap, regress, offset = _heads()
     center[10, 10] = 5.0
-    heatmap[12, 13, :] = 3.0
+    heatmap[:, 12, 13] = 3.0
     scale, zero = 0.5, -3
     regress_q = np.full((S, S, 34), zero, np.int8)
     regress_q[10, 10, 0::2] = 2 / scale + zero  # dy = 2 cells
