@@ -53,6 +53,7 @@ class SinglePoseNetwork:
     def keypoints(self, crop: np.ndarray) -> np.ndarray:
         if crop.dtype != np.uint8:
             crop = np.clip(crop, 0, 255).astype(np.uint8)
+        crop = np.ascontiguousarray(crop)  # what cv2 reads; a no-op for the tracker's crops
         batch = cv2.LUT(crop, self._input_table)[None]
         self.interpreter.set_tensor(self._input, batch)
         self.interpreter.invoke()  # releases the GIL: decoding of the next frame overlaps
