@@ -121,17 +121,23 @@ def _quantize(tf, converter, json_path: Path, size: int) -> None:
     converter.inference_output_type = tf.int8
 
 
+def remove_stale(folder: Path, keep: set[Path]) -> list[Path]:
+    """Delete the ``movenet-*.tflite`` conversions in ``folder`` that are not in ``keep`` (an
+    earlier recipe's, which would otherwise pile up); the TF.js files are never touched."""
+    stale = [p for p in sorted(folder.glob("movenet-*.tflite")) if p not in keep]
+    for path in stale:
+        path.unlink()
+    return stale
+
+
 def main() -> None:
-    """Convert what is missing (``make setup``), then remove conversions no recipe uses any more
-    (an earlier recipe's flatbuffers would otherwise pile up in the model folder)."""
+    """Convert what is missing (``make setup``), then remove conversions no recipe uses any more."""
     current = {ensure_tflite(name) for name in ("lightning", "thunder", "multipose")}
     current |= {ensure_tflite(name, precision="int8") for name in ("lightning", "thunder")}
     for path in sorted(current):
         print(f"models: {path}")
-    for stale in sorted(model_dir().glob("movenet-*.tflite")):
-        if stale not in current:
-            stale.unlink()
-            print(f"models: removed {stale.name} (an earlier conversion)")
+    for path in remove_stale(model_dir(), current):
+        print(f"models: removed {path.name} (an earlier conversion)")
 
 
 if __name__ == "__main__":
