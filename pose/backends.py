@@ -40,18 +40,18 @@ class SinglePoseBackend(Protocol):
 
 
 class LiteRTBackend:
-    """``ai-edge-litert`` interpreter over a whole graph's cached ``.tflite`` (MultiPose)."""
+    """``ai-edge-litert`` interpreter over a whole graph's cached ``.tflite`` (MultiPose, which
+    is converted in float only)."""
 
-    def __init__(
-        self, model_name: str, num_threads: int = DEFAULT_THREADS, precision: str = "float"
-    ) -> None:
+    precision = "float"
+
+    def __init__(self, model_name: str, num_threads: int = DEFAULT_THREADS) -> None:
         from ai_edge_litert.interpreter import Interpreter
 
         from pose.convert import ensure_tflite
 
-        self.precision = precision
         self.interpreter = Interpreter(
-            model_path=str(ensure_tflite(model_name, precision=precision)),
+            model_path=str(ensure_tflite(model_name)),
             num_threads=max(1, num_threads),
         )
         self.interpreter.allocate_tensors()
@@ -114,7 +114,7 @@ def create_backend(
     tracking starts, and has no int8 conversion)."""
     if backend == "litert":
         if model_name == "multipose":
-            return LiteRTBackend(model_name, num_threads, "float")
+            return LiteRTBackend(model_name, num_threads)
         from pose.network import SinglePoseNetwork
 
         return SinglePoseNetwork(model_name, num_threads, resolve_precision(backend, precision))
