@@ -7,7 +7,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: setup run test test-py test-js bench loadtest lint fmt clean models static
+.PHONY: setup run test test-py test-js bench bench-mediapipe loadtest lint fmt clean models static
 
 setup: $(VENV)/.installed node_modules/.installed models static
 
@@ -48,6 +48,15 @@ test-js:
 
 bench: setup
 	$(PY) -m pose bench
+
+# MediaPipe Pose on the bench clips, for the bench's "x MediaPipe" column: a throw-away
+# virtualenv, not a dependency; the figures are kept per machine in .cache/bench/mediapipe.json.
+MP_VENV := .cache/mediapipe-venv
+bench-mediapipe: setup
+	$(PY) -c "from pose.bench import bench_clips; bench_clips()"
+	test -x $(MP_VENV)/bin/python || $(PYTHON) -m venv $(MP_VENV)
+	$(MP_VENV)/bin/python -c "import mediapipe, av" 2>/dev/null || $(MP_VENV)/bin/pip install -q "mediapipe==0.10.14" av
+	$(MP_VENV)/bin/python scripts/bench_mediapipe.py
 
 # 50 concurrent sessions through the API, PostgreSQL, Redis and two workers (not part of `test`).
 loadtest: setup

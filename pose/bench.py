@@ -7,6 +7,7 @@ clip scaled and padded, about 6 Mbit/s), each looped forwards and backwards to 6
 
 from __future__ import annotations
 
+import json
 import statistics
 import time
 from collections.abc import Callable
@@ -16,6 +17,7 @@ from pathlib import Path
 import av
 import numpy as np
 
+from pose import machine
 from pose.crop import crop_and_resize, init_crop_region
 from pose.pipeline import get_tracker_models, track_clip
 from pose.video import VideoReader
@@ -24,10 +26,10 @@ ROOT = Path(__file__).resolve().parent.parent
 CACHE = ROOT / ".cache" / "bench"
 SOURCE = ROOT.parent / "shared" / "testdata" / "pose_1.mp4"
 FRAMES = 600
-# MediaPipe Pose (BlazePose Full, video mode, mediapipe 0.10.14), end to end on these same clips
-# on this 2-core machine (scripts/bench_mediapipe.py, median of 5, 2026-11-24). It is not a
-# dependency, so the figures are recorded here rather than measured on each run.
-MEDIAPIPE_FPS = {"576x576": 52.0, "720x1280": 45.0}
+# MediaPipe Pose (BlazePose Full), end to end on these same clips, as measured on this machine
+# by `make bench-mediapipe` (scripts/bench_mediapipe.py): not a dependency, so measured once per
+# machine, and used only where the CPU signature matches (each machine here runs at its own speed).
+MEDIAPIPE_NAME = "mediapipe.json"  # in CACHE
 # The pose engine issue's targets on the 2-core machine: (model, clip) -> frames per second.
 TARGETS = {
     ("lightning", "720x1280"): 200,
@@ -56,6 +58,14 @@ def _fit(frame: np.ndarray, width: int, height: int) -> np.ndarray:
     top, left = (height - h) // 2, (width - w) // 2
     out[top : top + h, left : left + w] = scaled
     return out
+
+
+def bench_clips() -> dict[str, Path]:
+    """The bench's two clips by label, made on first use."""
+    return {
+        "576x576": make_clip(CACHE / "bench-576x576.mp4", 576, 576, 2_000_000),
+        "720x1280": make_clip(CACHE / "bench-720x1280.mp4", 720, 1280, 6_000_000),
+    }
 
 
 def make_clip(path: Path, width: int, height: int, bitrate: int) -> Path:
@@ -124,10 +134,7 @@ def run_bench(
 ) -> int:
     models = models or ["lightning", "thunder"]
     precisions = precisions or ["int8", "float"]
-    clips = {
-        "576x576": make_clip(CACHE / "bench-576x576.mp4", 576, 576, 2_000_000),
-        "720x1280": make_clip(CACHE / "bench-720x1280.mp4", 720, 1280, 6_000_000),
-    }
+    clips = bench_clips()
     configs = [(model, precision) for model in models for precision in precisions]
     jobs: dict[str, Callable[[], int]] = {}
     for label, clip in clips.items():
@@ -146,6 +153,9 @@ def run_bench(
             )
     rates = _interleaved(jobs, runs)
     median = {key: statistics.median(values) for key, values in rates.items()}
+    here = machine.signature()
+    mediapipe = mediapipe_fps(CACHE / MEDIAPIPE_NAME, here)
+    print(f"machine: {here}")
     print(
         f"median of {runs} interleaved runs, {FRAMES}-frame H.264 clips, "
         f"{threads} inference threads"
@@ -164,7 +174,7 @@ def run_bench(
             print(
                 f"{label:<10} {model:<10} {precision:<10} {decode:>11.0f} {infer:>10.0f} "
                 f"{serial_fps(decode, infer):>11.0f} {e2e:>15.0f} {spread:>10} "
-                f"{e2e / MEDIAPIPE_FPS[label]:>11.1f}x",
+                f"{_ratio(e2e, mediapipe.get(label)):>12}",
                 flush=True,
             )
     for (model, label), target in TARGETS.items():
@@ -177,18 +187,36 @@ def run_bench(
             print(
                 f"target (issue 2): {model} {label} >= {target} fps end to end: {', '.join(rows)}"
             )
-    figures = ", ".join(f"{label} {fps:.0f} fps" for label, fps in MEDIAPIPE_FPS.items())
     print(
         "(serial: decoding then inference one after the other, 1 / (1/decode + 1/infer); "
         "end to end overlaps them and adds cropping and smoothing)"
     )
-    print(
-        f"(x MediaPipe: against MediaPipe Pose BlazePose Full on the same clips on this machine, "
-        f"{figures}; scripts/bench_mediapipe.py measures it)"
-    )
+    if mediapipe:
+        figures = ", ".join(f"{label} {fps:.0f} fps" for label, fps in mediapipe.items())
+        print(f"(x MediaPipe: BlazePose Full on the same clips on this machine, {figures})")
+    else:
+        print("(x MediaPipe: not measured on this machine; `make bench-mediapipe` measures it)")
     return 0
 
 
 def serial_fps(decode_fps: float, infer_fps: float) -> float:
     """Frames per second if each frame were decoded, then run through the model, in turn."""
     return 1.0 / (1.0 / decode_fps + 1.0 / infer_fps)
+
+
+def _ratio(fps: float, reference: float | None) -> str:
+    return f"{fps / reference:.1f}x" if reference else "-"
+
+
+def mediapipe_fps(path: Path, here: str) -> dict[str, float]:
+    """MediaPipe's frames per second by clip, from ``path``, if measured on machine ``here``."""
+    try:
+        recorded = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(recorded, dict) or recorded.get("machine") != here:
+        return {}
+    fps = recorded.get("fps")
+    if not isinstance(fps, dict):
+        return {}
+    return {str(k): float(v) for k, v in fps.items() if isinstance(v, int | float) and v > 0}

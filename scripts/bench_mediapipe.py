@@ -1,16 +1,16 @@
 """MediaPipe Pose (BlazePose Full, video mode) on the bench clips, for the ratio in `make bench`.
 
-Not a dependency of the project: run it with an interpreter that has ``mediapipe`` and ``av``,
-for example a throw-away virtualenv::
+Not a dependency of the project: ``make bench-mediapipe`` runs it in a throw-away virtualenv
+(``.cache/mediapipe-venv``, with ``mediapipe`` and ``av`` only) on the clips ``make bench`` makes.
 
-    python3 -m venv /tmp/mp && /tmp/mp/bin/pip install mediapipe==0.10.14 av
-    /tmp/mp/bin/python scripts/bench_mediapipe.py      # after `make bench` made the clips
-
-Prints end-to-end frames per second (decode to landmarks), median of 5 runs per clip.
+Prints end-to-end frames per second (decode to landmarks), median of 5 runs per clip, and
+records them with this machine's CPU signature in ``.cache/bench/mediapipe.json``, where the
+bench reads them for its "x MediaPipe" column.
 """
 
 from __future__ import annotations
 
+import json
 import statistics
 import sys
 import time
@@ -19,13 +19,22 @@ from pathlib import Path
 import av
 import mediapipe as mp
 
-CLIPS = sorted((Path(__file__).resolve().parent.parent / ".cache" / "bench").glob("bench-*.mp4"))
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from pose import machine  # noqa: E402  (standard library only)
+
+BENCH = ROOT / ".cache" / "bench"
+CLIPS = sorted(BENCH.glob("bench-*.mp4"))
 
 
 def run(clip: Path) -> int:
     frames = 0
-    with mp.solutions.pose.Pose(static_image_mode=False, model_complexity=1,
-                                smooth_landmarks=True) as pose, av.open(str(clip)) as container:
+    with (
+        mp.solutions.pose.Pose(
+            static_image_mode=False, model_complexity=1, smooth_landmarks=True
+        ) as pose,
+        av.open(str(clip)) as container,
+    ):
         stream = container.streams.video[0]
         stream.thread_type = "AUTO"
         for frame in container.decode(stream):
@@ -38,6 +47,8 @@ def main() -> int:
     if not CLIPS:
         print("no bench clips: run `make bench` first", file=sys.stderr)
         return 1
+    here = machine.signature()
+    fps = {}
     for clip in CLIPS:
         run(clip)
         rates = []
@@ -45,7 +56,16 @@ def main() -> int:
             start = time.perf_counter()
             n = run(clip)
             rates.append(n / (time.perf_counter() - start))
+        fps[clip.stem.removeprefix("bench-")] = round(statistics.median(rates), 1)
         print(f"{clip.stem:<22} MediaPipe BlazePose Full {statistics.median(rates):6.1f} fps")
+    record = {
+        "machine": here,
+        "mediapipe": mp.__version__,
+        "fps": fps,
+        "measured": time.strftime("%Y-%m-%d"),
+    }
+    (BENCH / "mediapipe.json").write_text(json.dumps(record, indent=2) + "\n")
+    print(f"recorded for {here} in {BENCH / 'mediapipe.json'}")
     return 0
 
 
