@@ -57,6 +57,12 @@ def write_clip(
     return path
 
 
+def clip_rate(path: Path) -> Fraction:
+    """The clip's average frame rate (30 when the container does not say)."""
+    with av.open(str(path)) as container:
+        return Fraction(container.streams.video[0].average_rate or 30)
+
+
 def read_clip_frames(path: Path, limit: int | None = None) -> list[np.ndarray]:
     """The clip's frames as stored (no rotation applied), RGB."""
     with av.open(str(path)) as container:

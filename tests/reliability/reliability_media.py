@@ -6,25 +6,17 @@ platform must answer.
 
 from __future__ import annotations
 
-from fractions import Fraction
 from pathlib import Path
 
 import av
 import numpy as np
-from clip_files import write_clip
-
-
-def _rgb_frames(src: Path) -> tuple[list[np.ndarray], Fraction]:
-    with av.open(str(src)) as container:
-        stream = container.streams.video[0]
-        rate = stream.average_rate or Fraction(30)
-        return [f.to_ndarray(format="rgb24") for f in container.decode(stream)], Fraction(rate)
+from clip_files import clip_rate, read_clip_frames, write_clip
 
 
 def loop_clip(src: Path, dst: Path, seconds: float, *, side: int | None = None) -> Path:
     """``src`` played forwards and backwards until ``seconds`` (a longer exercise clip with a
     real person in it). ``side`` rescales the frames (smaller: faster to write and decode)."""
-    frames, rate = _rgb_frames(src)
+    frames, rate = read_clip_frames(src), clip_rate(src)
     if side:
         frames = [
             av.VideoFrame.from_ndarray(f, format="rgb24")
