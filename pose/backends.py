@@ -2,8 +2,9 @@
 
 SinglePose backends give ``keypoints(crop)``: (17, 3) of (y, x, score) for one ``S x S x 3``
 crop. LiteRT runs the converted network of :mod:`pose.convert` (``float``, the default, or
-``int8``) with the decoding in NumPy (:mod:`pose.network`); measured on this 2-core machine,
-2 threads, network alone: Lightning int8 1.7 ms, float 3.4 ms. TensorFlow runs the whole
+``int8``) with the decoding in NumPy (:mod:`pose.network`); network alone, 2 threads: Lightning
+int8 0.9 ms, float 1.8 ms on the AMD family 26 development machine (1.7 / 3.4 ms on a family 25
+one; :mod:`pose.machine`, printed by ``make bench``, tells them apart). TensorFlow runs the whole
 published graph as imported (float only), kept to cross-check the conversion and the decoding
 (same keypoints within 1e-3). MultiPose backends are called with an int32 batch
 ``[1, S, S, 3]`` and return the graph's raw output (LiteRT runs the whole graph converted).

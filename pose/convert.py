@@ -4,14 +4,16 @@ SinglePose (Lightning, Thunder): the flatbuffer holds the network alone, from th
 image (the graph's ``sub_1``) to its four heads (centre, keypoint heatmaps, regression,
 offsets). The graph's own first and last steps, the input scaling and the decoding
 (:mod:`pose.decoding`), run in NumPy: in LiteRT they are a dozen small ops run one by one on one
-thread while the second inference thread waits, 0.35 ms of Lightning's 2 ms. Two precisions:
+thread while the second inference thread waits (0.35 ms of Lightning's 2 ms on the AMD family 25
+development machine). Two precisions:
 
 - ``float``: float32 throughout (with the NumPy decoding, the same keypoints as the whole
   published graph in TensorFlow, within 1e-3; tests/pose/test_backends.py).
 - ``int8`` (opt-in): the whole network in int8 with per-channel weights, int8 in and out,
   calibrated on :mod:`pose.calibration`'s crops; the decoding stays float (quantising it as
   well put keypoints 370 px off). XNNPACK runs the int8 convolutions with VNNI instructions,
-  about twice as fast as float here (Lightning network 3.2 ms against 6.4 ms on one thread).
+  about twice as fast as float (Lightning network on one thread: 1.35 ms against 2.75 ms on the
+  AMD family 26 development machine).
   Positions stay close (pose_1 against TF.js: median 3.9 px against float's 3.6), but
   keypoint scores move by 0.1 on average, enough to flip joints across the measures' 0.3 gate;
   so float stays the default and int8 is for when speed matters more.

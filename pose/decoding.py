@@ -2,8 +2,8 @@
 
 The converted LiteRT models stop at the network's four heads (see :mod:`pose.convert`): the
 published graph's decoding is a dozen small ops (arg-max, gathers, a distance map) that LiteRT
-runs one by one on a single thread while the second inference thread waits, 0.3 ms of a 2 ms
-Lightning frame. Here they are, op for op as in the graph (``StatefulPartitionedCall/...``),
+runs one by one on a single thread while the second inference thread waits (0.3 ms of a 2 ms
+Lightning frame on the AMD family 25 development machine). Here they are, op for op as in the graph (``StatefulPartitionedCall/...``),
 with the graph's own constants read from the weight files (they are float16-rounded there:
 1.7998 rather than 1.8), so the result matches the TensorFlow backend, which runs the whole
 published graph, within float rounding (tests/pose/test_backends.py checks it):

@@ -12,7 +12,7 @@ frame's BT.709 tag, BT.601 otherwise; limited range, as swscale assumes for ``yu
 A crop differs from one of the swscale-converted frame by a few levels where colour changes
 sharply (swscale repeats each chroma sample over 2x2 pixels; here it is interpolated): see
 tests/pose/test_planar.py. Measured end to end, 5 alternating runs of the bench clips
-(Lightning, 2 threads): int8 576x576 289 -> 326 fps, 720x1280 221 -> 252 fps; float 157 ->
+(Lightning, 2 threads, AMD family 25 development machine): int8 576x576 289 -> 326 fps, 720x1280 221 -> 252 fps; float 157 ->
 170 and 133 -> 132 (the model is the bottleneck there). pose_1 against TF.js: median 3.60 px,
 p95 13.46 (3.57 / 13.49 from RGB frames).
 

@@ -33,8 +33,9 @@ DEFAULT_WORKING_SIDE = 1920
 # Frames up to this size decode on one thread: the decoder shares the two cores with the model,
 # and FFmpeg's frame threads cost more CPU than they save on small frames (per frame, 576x576
 # H.264: 0.83 ms on one thread, 1.05 ms with AUTO; 720x1280: 1.86 against 2.1-2.6), so the
-# tracker ran 10% faster end to end (Lightning int8: 328 -> 365 fps at 576x576, 247 -> 262 at
-# 720x1280). From 1080p up the threads pay off (1080x1920: 173 against 184 fps).
+# tracker ran 10% faster end to end (AMD family 25 machine, Lightning int8: 328 -> 365 fps at
+# 576x576, 247 -> 262 at 720x1280; family 26, float: 397 -> 441 and 312 -> 334, int8 at
+# 720x1280 even). From 1080p up the threads pay off (1080x1920: 173 against 184 fps).
 SINGLE_THREAD_PIXELS = 1280 * 720
 _IMAGE_FORMATS = {"image2", "image2pipe", "apng", "gif", "webp_pipe"}
 # A clockwise display rotation, as OpenCV's (SIMD) rotate codes.

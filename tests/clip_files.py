@@ -29,7 +29,8 @@ def write_clip(
 
     ``rotation``: display-matrix angle (PyAV's sign, -90 = turn clockwise). ``pts`` (in
     ``time_base`` units) gives each frame its own timestamp, for variable frame rate or frames
-    hours apart. ``pix_fmt``: the stored pixel format (10-bit, full range, 4:4:4...). ``options`` go to the encoder (libx264 defaults to crf 18, preset fast).
+    hours apart. ``pix_fmt``: the stored pixel format (10-bit, full range, 4:4:4...).
+    ``options`` go to the encoder (libx264 defaults to crf 18, preset fast).
     """
     frames = iter(frames)
     first = next(frames)
