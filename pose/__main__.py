@@ -1,3 +1,3 @@
-from pose.cli import main
+from pose.tools.cli import main
 
 raise SystemExit(main())

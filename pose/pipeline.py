@@ -1,179 +1,26 @@
-"""From a clip to the result JSON: decode → track (crop, MoveNet, smooth) → measures.
+"""From a clip or a keypoint track to the result: the one module that joins tracking and measures.
 
-Decoding runs in a background thread while the model runs in this one (PyAV and LiteRT both
-release the GIL), so on 2 cores the two overlap. Models are created once per process and
-reused (:func:`get_tracker_models`), which is what a Celery worker wants.
+:func:`analyze_clip` tracks a clip (:mod:`pose.tracking.clip`) and scores it;
+:func:`score_track_json` scores a keypoint track given as JSON (privacy-mode uploads, re-scoring,
+``python -m pose score``). Both score from the result's own rounded keypoints, so a stored
+result re-scored later gives exactly the same measures.
 """
 
 from __future__ import annotations
 
-import queue
-import threading
-import time
-from collections.abc import Callable, Iterator
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from pose import ENGINE_VERSION
-from pose.backends import DEFAULT_THREADS, resolve_precision
-from pose.model import MultiPoseModel, SinglePoseModel
+from pose.result import (
+    Measures,
+    Result,
+    TrackResult,
+    VideoInfo,
+)
 from pose.track import KeypointTrack
-from pose.tracker import SinglePoseTracker
-from pose.video import DEFAULT_WORKING_SIDE, Frame, VideoInfo, VideoReader
-
-VIDEO_KEYS = tuple(VideoInfo.__dataclass_fields__)
-
-ProgressFn = Callable[[int, int], None]
-
-
-def get_tracker_models(
-    model: str = "lightning",
-    backend: str = "litert",
-    num_threads: int = DEFAULT_THREADS,
-    choose_patient: bool = True,
-    precision: str | None = None,
-) -> tuple[SinglePoseModel, MultiPoseModel | None]:
-    """The models for a tracker, loaded once per process (lazily: never at import time).
-
-    Cached by the precision the backend will really run (``None`` and the default it stands
-    for share one interpreter); MultiPose, the same in every precision, is loaded once.
-    """
-    single = _single_model(model, backend, num_threads, resolve_precision(backend, precision))
-    return single, (_chooser_model(backend, num_threads) if choose_patient else None)
-
-
-@lru_cache(maxsize=8)
-def _single_model(model: str, backend: str, num_threads: int, precision: str) -> SinglePoseModel:
-    return SinglePoseModel(model, backend, num_threads, precision)
-
-
-@lru_cache(maxsize=4)
-def _chooser_model(backend: str, num_threads: int) -> MultiPoseModel:
-    return MultiPoseModel(backend, num_threads)
-
-
-def _prefetch(frames: Iterator[Frame], depth: int = 8) -> Iterator[Frame]:
-    """Run ``frames`` in a thread, ``depth`` frames ahead; re-raise its errors here."""
-    buffer: queue.Queue = queue.Queue(maxsize=depth)
-    done = object()
-    stop = threading.Event()
-
-    def worker() -> None:
-        try:
-            for frame in frames:
-                if stop.is_set():
-                    return
-                buffer.put(frame)
-            buffer.put(done)
-        except BaseException as exc:  # handed to the consumer
-            buffer.put(exc)
-
-    thread = threading.Thread(target=worker, name="decode", daemon=True)
-    thread.start()
-    try:
-        while True:
-            item = buffer.get()
-            if item is done:
-                return
-            if isinstance(item, BaseException):
-                raise item
-            yield item
-    finally:
-        stop.set()
-        while thread.is_alive():  # unblock a producer waiting on a full queue
-            try:
-                buffer.get_nowait()
-            except queue.Empty:
-                thread.join(0.01)
-
-
-def track_clip(
-    path: str | Path,
-    *,
-    model: str = "lightning",
-    backend: str = "litert",
-    precision: str | None = None,
-    num_threads: int = DEFAULT_THREADS,
-    smoothing: bool = True,
-    choose_patient: bool = True,
-    max_seconds: float | None = None,
-    timestamps: str = "pts",
-    working_side: int = DEFAULT_WORKING_SIDE,
-    progress: ProgressFn | None = None,
-    planar: bool = True,
-) -> dict[str, Any]:
-    """Keypoints of the patient in every frame of a clip (no exercise measures).
-
-    ``timestamps="pts"`` uses each frame's presentation time; ``"fps:30"`` feeds the tracker
-    evenly spaced timestamps instead (how the TF.js reference in ``shared/testdata`` was made).
-    ``precision``: ``"float"`` or ``"int8"`` (LiteRT; default ``THERAPOSE_PRECISION``, float).
-    ``planar``: crop 4:2:0 frames straight from their YUV planes (:mod:`pose.planar`); False
-    converts every frame to RGB first.
-    """
-    fixed_step = 1.0 / float(timestamps.split(":", 1)[1]) if timestamps.startswith("fps:") else None
-    times: list[float] = []
-    keypoints: list[np.ndarray] = []
-    scores: list[float] = []
-    brightness: list[float] = []
-    started = time.perf_counter()
-    with VideoReader(path, max_seconds=max_seconds) as reader:  # check the file first
-        single, chooser = get_tracker_models(model, backend, num_threads, choose_patient, precision)
-        tracker = SinglePoseTracker(single, smoothing=smoothing, chooser=chooser)
-        expected = reader.nominal_frames
-        for frame in _prefetch(reader.frames(working_side, planar=planar)):
-            t = frame.index * fixed_step if fixed_step else frame.time
-            pose = tracker(frame.picture, t)
-            times.append(frame.time if fixed_step is None else t)
-            keypoints.append(pose.keypoints)
-            scores.append(pose.score)
-            brightness.append(frame.brightness)
-            if progress is not None:
-                progress(frame.index + 1, expected)
-        width, height = reader.upright_size()
-        info = VideoInfo(
-            width=width,
-            height=height,
-            rotation=reader.rotation,
-            fps=round(reader.nominal_fps or (len(times) / max(times[-1], 1e-9)), 3),
-            frames=len(times),
-            duration=round(reader.nominal_duration or times[-1], 4),
-            codec=reader.codec,
-            container=reader.format,
-        )
-        truncated = reader.truncated
-    elapsed = time.perf_counter() - started
-    yx = np.asarray(keypoints)
-    pixels = np.stack([yx[..., 1] * width, yx[..., 0] * height, yx[..., 2]], axis=-1)
-    pose_scores = np.asarray(scores)
-    warnings = []
-    person_found = bool((pose_scores > 0).any())
-    if not person_found:
-        warnings.append("no person was found in the clip")
-    if truncated:
-        warnings.append("the video ended early (damaged or cut off); the frames before were used")
-    if tracker.people_seen > 1:
-        warnings.append(
-            f"{tracker.people_seen} people were seen; the one nearest the centre "
-            "and largest was followed"
-        )
-    track = KeypointTrack(np.asarray(times), pixels, width, height)
-    return {
-        "model": single.label,
-        "backend": backend,
-        "precision": single.precision,
-        "engine_version": ENGINE_VERSION,
-        "video": info.to_json(),
-        **{k: v for k, v in track.to_json().items() if k != "video"},
-        "pose_scores": [round(float(s), 4) for s in pose_scores],
-        "brightness": [round(float(b), 1) for b in brightness],
-        "person_found": person_found,
-        "people_seen": tracker.people_seen,
-        "warnings": warnings,
-        "processing_seconds": round(elapsed, 3),
-    }
+from pose.tracking.clip import track_clip
 
 
 def analyze_clip(
@@ -183,59 +30,65 @@ def analyze_clip(
     exercise=None,
     max_seconds: float | None = None,
     **options: Any,
-) -> dict[str, Any]:
+) -> Result:
     """The full result for a clip: keypoint track, and measures when ``exercise`` is given.
 
-    ``exercise`` is a :class:`pose.catalog.ExerciseSpec`. Raises :class:`pose.errors.VideoError`
+    ``exercise`` is a :class:`pose.measures.catalog.ExerciseSpec`. Raises :class:`pose.errors.VideoError`
     with a message for the patient when the file is not a usable video. A clip with nobody in it
-    is not an error: the result says ``person_found: false`` and its measures are untrusted.
+    is not an error: the result says ``person_found`` is False and its measures are untrusted.
     """
-    result = track_clip(path, model=model, max_seconds=max_seconds, **options)
-    if exercise is not None:
-        # Scored from the result's own (rounded) keypoints, not the tracker's arrays, so that
-        # re-scoring the stored track later gives exactly the same measures.
-        result.update(_measures(result, exercise))
-    return result
+    track = track_clip(path, model=model, max_seconds=max_seconds, **options)
+    return Result(track=track, measures=None if exercise is None else _measures(track, exercise))
 
 
-def score_track_json(data: dict[str, Any], exercise) -> dict[str, Any]:
+def score_track_json(data: dict[str, Any], exercise) -> Result:
     """The full result for a keypoint track given as JSON: an on-device (privacy mode) upload,
     a stored result being re-scored, or a file for ``python -m pose score``.
 
     ``data`` is validated (:meth:`KeypointTrack.from_json` raises :class:`TrackError` naming the
-    problem); the result has the same keys as :func:`analyze_clip`'s. Only known keys of
-    ``data`` are carried over: an upload cannot add fields of its own to the result.
+    problem). Only known keys of ``data`` are carried over, and only with the right types
+    (``model``; the ``video`` block's fields; ``pose_scores`` and ``brightness`` with one number
+    per frame): an upload cannot add fields of its own to the result.
     """
-    track = KeypointTrack.from_json(data)
+    keypoints = KeypointTrack.from_json(data)
     model = data.get("model")
-    result = {
-        "model": model if isinstance(model, str) and model else "device",
-        "engine_version": ENGINE_VERSION,
-        **track.to_json(),
-    }
-    video = data.get("video") or {}
-    result["video"] = {
-        **{k: video[k] for k in VIDEO_KEYS if k in video},
-        "width": track.width,
-        "height": track.height,
-    }
-    for key in ("pose_scores", "brightness"):
-        values = data.get(key)
-        if isinstance(values, list) and len(values) == track.frames:
-            result[key] = values
-    result.update(_measures(result, exercise))
-    return result
+    track = TrackResult.of_track(
+        keypoints,
+        model=model if isinstance(model, str) and model else "device",
+        video=_upload_video(data.get("video"), keypoints),
+        **{
+            key: _per_frame(data.get(key), keypoints.frames)
+            for key in ("pose_scores", "brightness")
+        },
+    )
+    return Result(track=track, measures=_measures(track, exercise))
 
 
-def _measures(result: dict[str, Any], exercise) -> dict[str, Any]:
-    """Angles, repetitions, balance and quality for the track inside ``result``."""
-    from pose.scoring import score_track
-
-    track = KeypointTrack.from_json(result)
-    brightness = result.get("brightness")
-    return score_track(
-        track, exercise, brightness=np.asarray(brightness, dtype=float) if brightness else None
+def _upload_video(video: Any, track: KeypointTrack) -> VideoInfo:
+    """The upload's video fields that have the right type, with the track's (checked) size."""
+    return VideoInfo.from_json(
+        {**video, "width": track.width, "height": track.height}, lenient=True
     )
 
 
-__all__ = ["analyze_clip", "track_clip", "score_track_json", "get_tracker_models"]
+def _per_frame(values: Any, frames: int) -> list[float] | None:
+    """A per-frame list of numbers from an upload, or None if it is not one."""
+    if not isinstance(values, list) or len(values) != frames:
+        return None
+    ok = all(isinstance(v, int | float) and not isinstance(v, bool) for v in values)
+    return values if ok and bool(np.isfinite(np.asarray(values, dtype=float)).all()) else None
+
+
+def _measures(track: TrackResult, exercise) -> Measures:
+    """Angles, the protocol's measures and quality for the result's own (rounded) track."""
+    from pose.measures.scoring import score_track
+
+    brightness = track.brightness
+    return score_track(
+        track.keypoint_track(),
+        exercise,
+        brightness=np.asarray(brightness, dtype=float) if brightness else None,
+    )
+
+
+__all__ = ["analyze_clip", "score_track_json"]

@@ -121,7 +121,7 @@ class KeypointTrack:
 
     def to_json(self) -> dict[str, Any]:
         """The track part of the result contract (``timestamps``, ``keypoints``, frame size)."""
-        # Rounded as arrays (a Python round() per value cost 0.1 ms per frame): pixels to 0.01,
+        # Rounded as arrays (a Python round() per value was costly per frame): pixels to 0.01,
         # scores to 0.0001; a missing value (NaN) is written as 0, which no score passes.
         keypoints = np.nan_to_num(
             np.asarray(self.keypoints, dtype=float), nan=0.0, posinf=0.0, neginf=0.0

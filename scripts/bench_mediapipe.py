@@ -21,7 +21,7 @@ import mediapipe as mp
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from pose import machine  # noqa: E402  (standard library only)
+from pose.tools import machine  # noqa: E402  (standard library only)
 
 BENCH = ROOT / ".cache" / "bench"
 CLIPS = sorted(BENCH.glob("bench-*.mp4"))

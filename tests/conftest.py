@@ -4,7 +4,12 @@ plus anonymous, a routine for each patient, and media sent to a temporary folder
 from __future__ import annotations
 
 import pytest
-from shared_data import PASSWORD, TESTDATA, require_testdata  # noqa: F401  (re-exported)
+
+from tests.support.shared_data import (  # noqa: F401  (re-exported)
+    PASSWORD,
+    TESTDATA,
+    require_testdata,
+)
 
 
 @pytest.fixture
@@ -20,10 +25,20 @@ def media_root(settings, tmp_path):
     return settings.MEDIA_ROOT
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """After migrating the test database, write the built-in exercises as deployments do
+    (``manage.py sync_catalog``)."""
+    from exercises.services import exercise_catalog_sync
+
+    with django_db_blocker.unblock():
+        exercise_catalog_sync()
+
+
 @pytest.fixture
 def exercises_catalog(db):
     """The built-in catalog by slug. Synced again here because transactional tests flush the
-    rows the migration seeded."""
+    rows that the session's set-up wrote."""
     from exercises.models import Exercise
     from exercises.services import exercise_catalog_sync
 

@@ -1,7 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
-from therapy import services
 from therapy.models import (
     ApiToken,
     AuditEvent,
@@ -13,13 +12,16 @@ from therapy.models import (
     SessionResult,
     User,
 )
+from therapy.services.accounts import patient_delete
 
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
     list_display = ["username", "first_name", "last_name", "role", "therapist", "clinic"]
     list_filter = ["role", "clinic", "is_staff", "is_active"]
-    fieldsets = BaseUserAdmin.fieldsets + (("Therapy", {"fields": ["role", "therapist", "clinic"]}),)
+    fieldsets = BaseUserAdmin.fieldsets + (
+        ("Therapy", {"fields": ["role", "therapist", "clinic"]}),
+    )
     add_fieldsets = BaseUserAdmin.add_fieldsets + (
         ("Therapy", {"fields": ["role", "therapist", "clinic"]}),
     )
@@ -35,7 +37,7 @@ class UserAdmin(BaseUserAdmin):
 
     def delete_model(self, request, obj):
         if obj.is_patient:
-            services.patient_delete(patient=obj)
+            patient_delete(patient=obj)
         else:
             super().delete_model(request, obj)
 
@@ -93,8 +95,15 @@ class SessionResultAdmin(admin.ModelAdmin):
 class AuditEventAdmin(admin.ModelAdmin):
     """Who viewed or changed which patient's data: read-only, for staff."""
 
-    list_display = ["at", "actor_username", "action", "target", "target_id", "patient_username",
-                    "ip"]
+    list_display = [
+        "at",
+        "actor_username",
+        "action",
+        "target",
+        "target_id",
+        "patient_username",
+        "ip",
+    ]
     list_filter = ["action", "target"]
     search_fields = ["actor_username", "patient_username", "target_id"]
     date_hierarchy = "at"

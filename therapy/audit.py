@@ -45,8 +45,14 @@ def audit_record(
 
 def audit_request(request, action: str, target: str, patient, target_id: Any = "") -> AuditEvent:
     """Record that the user making ``request`` saw or changed a patient's data (views' helper)."""
-    return audit_record(actor=request.user, action=action, target=target, patient=patient,
-                        target_id=target_id, request=request)
+    return audit_record(
+        actor=request.user,
+        action=action,
+        target=target,
+        patient=patient,
+        target_id=target_id,
+        request=request,
+    )
 
 
 def audit_record_many(*, request, target: str, patients, action: str = AuditAction.VIEW) -> None:

@@ -237,14 +237,28 @@ class ExerciseSession(models.Model):
 
 
 class SessionResult(models.Model):
-    """What the engine measured. ``keypoint_track`` lets results be recomputed without the model."""
+    """What the engine measured. ``keypoint_track`` lets results be recomputed without the model.
+
+    The JSON fields are the ``to_json()`` of the engine's typed result parts (:mod:`pose.result`):
+    ``reps`` (``{}`` for a protocol without repetitions), ``balance``, ``quality`` (plus the
+    clip's ``warnings``), ``summary``, ``video``; ``series`` gathers the per-frame series.
+    """
 
     session = models.OneToOneField(ExerciseSession, on_delete=models.CASCADE, related_name="result")
-    rep_count = models.PositiveIntegerField(default=0)
+    rep_count = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text="Repetitions counted; null when not measured: the clip could not be trusted, "
+        "or the exercise has no repetitions (a balance hold). Never 0 for unknown.",
+    )
     reps = models.JSONField(default=dict, help_text="Repetition table: count, items, partial.")
     balance = models.JSONField(null=True, blank=True)
     quality = models.JSONField(default=dict)
-    angles_summary = models.JSONField(default=dict, help_text="Peak and range per angle.")
+    summary = models.JSONField(
+        default=dict,
+        help_text="The engine's summary: the measure, whether it is trusted, and the "
+        "protocol's figures (peak_angle, range_of_motion, score, hold_seconds...).",
+    )
     primary_angle = models.CharField(max_length=64, blank=True)
     series = models.JSONField(default=dict, help_text="Timestamps and angle time series.")
     video = models.JSONField(null=True, blank=True)

@@ -3,6 +3,9 @@
 The pose model is never loaded here at import time: ``pose.pipeline`` is imported by the service
 when the first clip is analysed, so each prefork child loads it once, lazily, and the parent
 never does.
+
+Services send these tasks by name (``therapy.dispatch``) and never import this module, so the
+dependency runs one way: tasks → services.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 from django.db import InterfaceError, OperationalError
 
-from therapy import services
+from therapy.services.sessions import session_analyze, session_fail, sessions_requeue_stuck
 
 logger = logging.getLogger(__name__)
 
@@ -24,23 +27,23 @@ TIMEOUT_ERROR = "The analysis took too long. Please upload a shorter clip."
 @shared_task(bind=True, acks_late=True, max_retries=3, default_retry_delay=10)
 def session_analyze_task(self, session_id: int) -> None:
     try:
-        services.session_analyze(session_id=session_id)
+        session_analyze(session_id=session_id)
     except SoftTimeLimitExceeded:
-        services.session_fail(session_id=session_id, error=TIMEOUT_ERROR)
+        session_fail(session_id=session_id, error=TIMEOUT_ERROR)
     except (OperationalError, InterfaceError, OSError) as exc:
         # Transient (database or storage unreachable): the session stays ``processing`` and
         # the retry claims it again.
         if self.request.retries >= self.max_retries:
             logger.exception("session %s: giving up after retries", session_id)
-            services.session_fail(session_id=session_id, error=INTERNAL_ERROR)
+            session_fail(session_id=session_id, error=INTERNAL_ERROR)
             return
         raise self.retry(exc=exc) from exc
     except Exception:
         logger.exception("session %s: analysis crashed", session_id)
-        services.session_fail(session_id=session_id, error=INTERNAL_ERROR)
+        session_fail(session_id=session_id, error=INTERNAL_ERROR)
 
 
 @shared_task(ignore_result=True)
 def sessions_requeue_stuck_task() -> dict[str, list[int]]:
     """Periodic (celery beat): re-send analyses whose message was lost. See the service."""
-    return services.sessions_requeue_stuck()
+    return sessions_requeue_stuck()

@@ -1,16 +1,13 @@
-"""Plain Django views: the health check and the clip download for signed-in browser pages."""
+"""The health check: do the database and the broker answer? (No sign-in needed.)"""
 
 from __future__ import annotations
 
 import logging
 
-from django.contrib.auth.decorators import login_required
 from django.db import connection
-from django.http import Http404, JsonResponse
+from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
-
-from therapy import selectors
 
 logger = logging.getLogger(__name__)
 
@@ -48,18 +45,3 @@ def healthz(request):
         {"status": "ok" if ok else "unavailable", "database": database, "broker": broker},
         status=200 if ok else 503,
     )
-
-
-@login_required
-@require_GET
-def session_clip(request, pk: int):
-    """The clip of one session for the web pages (same permission rule as the API)."""
-    from therapy.api.views import clip_response
-    from therapy.audit import AuditAction, audit_request
-
-    session = selectors.session_get_for_user(user=request.user, session_id=pk)
-    if session is None:
-        raise Http404
-    response = clip_response(session, request)
-    audit_request(request, AuditAction.DOWNLOAD, "clip", session.patient, session.pk)
-    return response

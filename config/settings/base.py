@@ -170,6 +170,8 @@ CELERY_TASK_SOFT_TIME_LIMIT = ANALYSIS_TIME_LIMIT
 CELERY_TASK_TIME_LIMIT = ANALYSIS_TIME_LIMIT + 60
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_ROUTES = {"therapy.tasks.session_analyze_task": {"queue": "pose"}}
+
+
 # With acks_late on Redis an unacknowledged task is redelivered after visibility_timeout:
 # keep it well above the longest analysis (the hard time limit).
 def celery_transport_options(broker_url: str) -> dict:
@@ -184,7 +186,10 @@ CELERY_BROKER_CONNECTION_TIMEOUT = 3
 # A web request must not hang on a broker that is down: give up quickly (the session stays
 # queued in the database and the sweep sends it later).
 CELERY_TASK_PUBLISH_RETRY_POLICY = {
-    "max_retries": 2, "interval_start": 0, "interval_step": 0.5, "interval_max": 1,
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.5,
+    "interval_max": 1,
 }
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # The database is the truth about sessions: a sweep re-sends those whose message was lost

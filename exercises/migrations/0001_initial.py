@@ -5,36 +5,62 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Exercise',
+            name="Exercise",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(max_length=80, unique=True)),
-                ('name', models.CharField(max_length=120)),
-                ('instructions', models.TextField(blank=True)),
-                ('camera_view', models.CharField(default='side', max_length=16)),
-                ('protocol', models.CharField(help_text='The pose protocol that measures this exercise.', max_length=64)),
-                ('params', models.JSONField(blank=True, default=dict, help_text='Protocol parameters.')),
-                ('primary_measure', models.TextField(blank=True)),
-                ('measures', models.JSONField(blank=True, default=list)),
-                ('norms', models.JSONField(blank=True, default=list, help_text='Published norms, with sources.')),
-                ('default_sets', models.PositiveSmallIntegerField(default=1)),
-                ('default_reps', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('default_hold_seconds', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('is_builtin', models.BooleanField(default=False)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('base', models.ForeignKey(blank=True, help_text='For a custom exercise: the built-in whose protocol it reuses.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='variants', to='exercises.exercise')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("slug", models.SlugField(max_length=80, unique=True)),
+                ("name", models.CharField(max_length=120)),
+                ("instructions", models.TextField(blank=True)),
+                ("camera_view", models.CharField(default="side", max_length=16)),
+                (
+                    "protocol",
+                    models.CharField(
+                        help_text="The pose protocol that measures this exercise.", max_length=64
+                    ),
+                ),
+                (
+                    "params",
+                    models.JSONField(blank=True, default=dict, help_text="Protocol parameters."),
+                ),
+                ("primary_measure", models.TextField(blank=True)),
+                ("measures", models.JSONField(blank=True, default=list)),
+                (
+                    "norms",
+                    models.JSONField(
+                        blank=True, default=list, help_text="Published norms, with sources."
+                    ),
+                ),
+                ("default_sets", models.PositiveSmallIntegerField(default=1)),
+                ("default_reps", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("default_hold_seconds", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("is_builtin", models.BooleanField(default=False)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "base",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="For a custom exercise: the built-in whose protocol it reuses.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="variants",
+                        to="exercises.exercise",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
     ]

@@ -6,22 +6,37 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('exercises', '0001_initial'),
+        ("exercises", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='exercise',
-            name='owner',
-            field=models.ForeignKey(blank=True, help_text='The therapist who created this custom exercise (empty for built-ins).', null=True, on_delete=django.db.models.deletion.CASCADE, related_name='custom_exercises', to=settings.AUTH_USER_MODEL),
+            model_name="exercise",
+            name="owner",
+            field=models.ForeignKey(
+                blank=True,
+                help_text="The therapist who created this custom exercise (empty for built-ins).",
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="custom_exercises",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddConstraint(
-            model_name='exercise',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('base__isnull', True), ('is_builtin', True), ('owner__isnull', True)), models.Q(('base__isnull', False), ('is_builtin', False), ('owner__isnull', False)), _connector='OR'), name='exercise_builtin_xor_custom'),
+            model_name="exercise",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("base__isnull", True), ("is_builtin", True), ("owner__isnull", True)),
+                    models.Q(
+                        ("base__isnull", False), ("is_builtin", False), ("owner__isnull", False)
+                    ),
+                    _connector="OR",
+                ),
+                name="exercise_builtin_xor_custom",
+            ),
         ),
     ]

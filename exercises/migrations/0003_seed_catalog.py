@@ -1,24 +1,14 @@
-"""Seed the built-in exercises from exercises/catalog.json (the one catalog source).
+"""Formerly seeded the built-in exercises from the catalog file as it was when migrating.
 
-Re-running the sync is idempotent (update_or_create by slug); a later migration that calls
-``sync_catalog`` again picks up catalog changes.
+A data migration that reads the current file ties history to today's catalog, so the rows are
+now written by ``manage.py sync_catalog`` (run after ``migrate`` by ``make run`` and deployments;
+see exercises/catalog_sync.py). Kept as a no-op so that migration history stays linear.
 """
 
-import sys
-
 from django.db import migrations
-
-from exercises.catalog_sync import CATALOG_PATH, sync_catalog
-
-
-def seed(apps, schema_editor):
-    if not CATALOG_PATH.is_file():
-        sys.stderr.write(f"warning: {CATALOG_PATH} not found; no built-in exercises seeded\n")
-        return
-    sync_catalog(apps.get_model("exercises", "Exercise"))
 
 
 class Migration(migrations.Migration):
     dependencies = [("exercises", "0002_exercise_owner")]
 
-    operations = [migrations.RunPython(seed, migrations.RunPython.noop)]
+    operations = []

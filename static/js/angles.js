@@ -1,4 +1,4 @@
-// Joint angles for live counting in the browser: the same convention as pose/angles.py.
+// Joint angles for live counting in the browser: the same convention as pose/measures/angles.py.
 //
 // Every angle is the unsigned angle in degrees (0..180) between two body segments as seen in
 // the image, 0 = anatomical neutral, identical when the person faces the other way:
@@ -9,15 +9,18 @@
 //   elbow_flexion       upper arm vs forearm (elbow->wrist); 0 = straight
 // A keypoint below MIN_SCORE is unknown and makes the angle NaN (no value rather than a wrong one).
 // Keypoints: COCO order, each [x, y, score] or a MoveNet {x, y, score}.
+// The score gate, the keypoint order and the joints the live page counts come from the engine
+// (shared_constants.js, generated from pose/measures/shared_constants.py).
 
-export const MIN_SCORE = 0.3;
+import SHARED from './shared_constants.js';
 
-export const KP = Object.freeze({
-  nose: 0, left_eye: 1, right_eye: 2, left_ear: 3, right_ear: 4,
-  left_shoulder: 5, right_shoulder: 6, left_elbow: 7, right_elbow: 8,
-  left_wrist: 9, right_wrist: 10, left_hip: 11, right_hip: 12,
-  left_knee: 13, right_knee: 14, left_ankle: 15, right_ankle: 16,
-});
+export const MIN_SCORE = SHARED.min_score;
+
+/** Keypoint name -> index, in MoveNet's order. */
+export const KP = Object.freeze(Object.fromEntries(SHARED.keypoints.map((name, i) => [name, i])));
+
+/** The measures the live page can count: the joint angles below (heights need the whole clip). */
+export const LIVE_JOINTS = Object.freeze([...SHARED.live_joints]);
 
 function point(frame, name, minScore) {
   const k = frame[KP[name]];

@@ -1,31 +1,27 @@
 // Trends per exercise on the therapist's patient page (chart.js UMD from /static/vendor).
+// Each trend names its series (the trend point's field, a label with its unit, and the axis:
+// 'y' for measures, 'y2' for counts beside pain) and its left axis's title; the server builds
+// them from the protocol registry (therapy/web/views/figures.py), so no protocol is named here.
 /* global Chart */
 
 const trends = JSON.parse(document.getElementById('trends-data').textContent);
 
-const COLORS = { measure: '#1f5fa8', reps: '#38a169', pain: '#d9534f' };
+const PAIN = '#d9534f';
+const PALETTE = { y: ['#1f5fa8', '#6b8fc7', '#2c7a7b'], y2: ['#38a169', '#805ad5'] };
 
 function datasetsFor(trend) {
-  const balance = trend.protocol === 'hold_balance';
-  const measureKey = balance ? 'balance_score' : 'peak_angle';
-  const sets = [{
-    label: balance ? 'Balance score (0–100)' : 'Peak angle (°)',
-    data: trend.points.map((p) => p[measureKey]),
-    borderColor: COLORS.measure, backgroundColor: COLORS.measure, yAxisID: 'y', spanGaps: true,
-  }];
-  if (!balance) {
-    sets.push({
-      label: 'Range of motion (°)', data: trend.points.map((p) => p.range_of_motion), borderColor: '#6b8fc7',
-      backgroundColor: '#6b8fc7', borderDash: [4, 3], yAxisID: 'y', spanGaps: true,
-    });
-    sets.push({
-      label: 'Repetitions', data: trend.points.map((p) => p.reps), borderColor: COLORS.reps,
-      backgroundColor: COLORS.reps, yAxisID: 'y2', spanGaps: true,
-    });
-  }
+  const used = { y: 0, y2: 0 };
+  const sets = (trend.series || []).map((s) => {
+    const n = used[s.axis]++;
+    const color = PALETTE[s.axis][n % PALETTE[s.axis].length];
+    return {
+      label: s.label, data: trend.points.map((p) => p[s.point]), borderColor: color, backgroundColor: color,
+      borderDash: s.axis === 'y' && n > 0 ? [4, 3] : [], yAxisID: s.axis, spanGaps: true,
+    };
+  });
   sets.push({
-    label: 'Pain (0–10)', data: trend.points.map((p) => p.pain), borderColor: COLORS.pain,
-    backgroundColor: COLORS.pain, yAxisID: 'y2', spanGaps: true,
+    label: 'Pain (0–10)', data: trend.points.map((p) => p.pain), borderColor: PAIN,
+    backgroundColor: PAIN, yAxisID: 'y2', spanGaps: true,
   });
   return sets;
 }
@@ -42,7 +38,7 @@ function draw() {
         responsive: true, maintainAspectRatio: false, animation: false,
         interaction: { mode: 'index', intersect: false },
         scales: {
-          y: { position: 'left', beginAtZero: true, title: { display: true, text: trend.protocol === 'hold_balance' ? 'score' : 'degrees' } },
+          y: { position: 'left', beginAtZero: true, title: { display: Boolean(trend.y_title), text: trend.y_title || '' } },
           y2: { position: 'right', beginAtZero: true, grid: { drawOnChartArea: false }, title: { display: true, text: 'count / pain' } },
         },
       },

@@ -7,9 +7,9 @@
 // forces one; the browser tests use WASM (headless WebGL renders in software).
 
 /* global tf, poseDetection */
-import { protocolAngle } from './angles.js';
-import { LiveRepCounter } from './reps.js';
-import { SetupMonitor, meanLuma } from './setup_check.js';
+import { LIVE_JOINTS, protocolAngle } from './angles.js';
+import { DEFAULT_MIN_RANGE, LiveRepCounter } from './reps.js';
+import { SetupMonitor, meanBrightness } from './setup_check.js';
 import { drawSkeleton } from './skeleton.js';
 import { TrackRecorder } from './track.js';
 import { apiJson, errorMessage, pollSession, sendWithProgress } from './upload.js';
@@ -27,12 +27,12 @@ const ui = {
   feedbackForm: $('feedback-form'), feedbackStatus: $('feedback-status'),
 };
 const ctx = ui.overlay.getContext('2d');
-const lumaCanvas = document.createElement('canvas');
-lumaCanvas.width = 32; lumaCanvas.height = 24;
-const lumaCtx = lumaCanvas.getContext('2d', { willReadFrequently: true });
+const lightCanvas = document.createElement('canvas');
+lightCanvas.width = 32; lightCanvas.height = 24;
+const lightCtx = lightCanvas.getContext('2d', { willReadFrequently: true });
 
-const LIVE_JOINTS = new Set(['knee_flexion', 'hip_flexion', 'shoulder_abduction', 'shoulder_flexion', 'elbow_flexion']);
-const canCount = cfg.protocol === 'reps_on_angle' && LIVE_JOINTS.has(cfg.joint);
+// The protocol's live config names a joint only when there are repetitions to count.
+const canCount = LIVE_JOINTS.includes(cfg.joint);
 const sides = cfg.side === 'best' ? ['left', 'right'] : [cfg.side];
 const MAX_RECORD_SECONDS = Math.max(60, (cfg.targetSeconds || 0) + 20, 180);
 
@@ -47,7 +47,7 @@ function showError(text) { ui.error.textContent = text; ui.error.hidden = !text;
 
 function newCounters() {
   return sides.map(() => new LiveRepCounter({
-    enter: cfg.enter ?? null, exit: cfg.exit ?? null, direction: cfg.direction || 'increase', minRange: cfg.minRange ?? 20,
+    enter: cfg.enter ?? null, exit: cfg.exit ?? null, direction: cfg.direction || 'increase', minRange: cfg.minRange ?? DEFAULT_MIN_RANGE,
   }));
 }
 
@@ -121,8 +121,8 @@ function liveAngle(keypoints, side) {
 
 function measureLight(frameNo) {
   if (frameNo % 10 !== 0) return;
-  lumaCtx.drawImage(ui.video, 0, 0, lumaCanvas.width, lumaCanvas.height);
-  state.monitor.setLuma(meanLuma(lumaCtx.getImageData(0, 0, lumaCanvas.width, lumaCanvas.height).data));
+  lightCtx.drawImage(ui.video, 0, 0, lightCanvas.width, lightCanvas.height);
+  state.monitor.setBrightness(meanBrightness(lightCtx.getImageData(0, 0, lightCanvas.width, lightCanvas.height).data));
 }
 
 function showChecks(check) {
@@ -301,7 +301,12 @@ function failUpload(message, retryable) {
   if (retryable) ui.retry.focus();
 }
 
-function fmt(v, unit = '') { return v === null || v === undefined ? '–' : `${Math.round(v)}${unit}`; }
+/** A summary figure as the page writes it: `figure` is one of cfg.figures (label, suffix, digits). */
+function figureText(value, figure, trusted) {
+  if (value === null || value === undefined) return trusted === false ? 'not trusted' : '–';
+  if (typeof value !== 'number') return String(value);
+  return `${Number(value.toFixed(figure.digits))}${figure.suffix}`;
+}
 
 function showResult(session) {
   const labels = { queued: 'Waiting for the analysis…', processing: 'Analysing your movement…', done: 'Analysis finished.', failed: 'The analysis failed.' };
@@ -309,12 +314,12 @@ function showResult(session) {
   ui.result.dataset.status = session.status;
   if (session.status !== 'done' || !session.result) return;
   const r = session.result;
-  const summary = r.angles_summary || {};
-  const count = r.reps ? r.reps.count : null;
-  $('result-count').textContent = count === null || count === undefined ? (r.balance ? '–' : 'not trusted') : String(count);
-  $('result-peak').textContent = fmt(summary.peak_angle, '°');
-  $('result-rom').textContent = fmt(summary.range_of_motion, '°');
-  $('result-balance').textContent = r.balance ? fmt(r.balance.score) : '–';
+  const summary = r.summary || {};
+  const trusted = r.quality ? r.quality.trusted : undefined;
+  for (const figure of cfg.figures || []) {
+    const cell = $(`result-${figure.key}`);
+    if (cell) cell.textContent = figureText(summary[figure.key], figure, trusted);
+  }
   ui.resultNumbers.hidden = false;
   ui.resultProblems.replaceChildren(...((r.quality && r.quality.problems) || []).map((p) => {
     const li = document.createElement('li');

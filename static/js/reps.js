@@ -1,4 +1,4 @@
-// Repetition counting, the same hysteresis as pose/reps.py (see its docstring and docs/analytics.md).
+// Repetition counting, the same hysteresis as pose/measures/reps.py (see its docstring and docs/analytics.md).
 //
 // The measure is oriented so that moving away from rest increases it (direction 'decrease'
 // flips the sign). With exit < attempt < enter in that orientation:
@@ -9,11 +9,18 @@
 // Thresholds: the prescription's, or adapted to the clip (offline: 5th/95th percentiles lo, hi,
 // R = hi - lo, exit = lo + 0.3 R, enter = lo + 0.6 R; nothing counted if R < minRange).
 // LiveRepCounter adapts causally instead: lo/hi are the running extremes seen so far.
+// The fractions, percentiles, default minimum range and reasons come from the engine
+// (shared_constants.js, generated from pose/measures/shared_constants.py).
 
-export const REASON_SHALLOW = 'did not reach the threshold';
-export const REASON_CLIP_ENDED = 'clip ended mid-repetition';
-export const ENTER_FRACTION = 0.6;
-export const EXIT_FRACTION = 0.3;
+import SHARED from './shared_constants.js';
+
+export const REASON_SHALLOW = SHARED.reps.reason_shallow;
+export const REASON_CLIP_ENDED = SHARED.reps.reason_clip_ended;
+export const ENTER_FRACTION = SHARED.reps.enter_fraction;
+export const EXIT_FRACTION = SHARED.reps.exit_fraction;
+export const LOW_PERCENTILE = SHARED.reps.low_percentile;
+export const HIGH_PERCENTILE = SHARED.reps.high_percentile;
+export const DEFAULT_MIN_RANGE = SHARED.reps.default_min_range;
 
 /** Thresholds in the measure's own unit. */
 export function makeThresholds(enter, exit, direction = 'increase') {
@@ -30,12 +37,12 @@ export function percentile(values, p) {
   return v[lo] + (v[hi] - v[lo]) * (pos - lo);
 }
 
-/** Offline thresholds adapted to a whole clip, as pose.reps.thresholds_for; null if no movement. */
-export function adaptiveThresholds(values, { direction = 'increase', minRange = 20 } = {}) {
+/** Offline thresholds adapted to a whole clip, as pose.measures.reps.thresholds_for; null if no movement. */
+export function adaptiveThresholds(values, { direction = 'increase', minRange = DEFAULT_MIN_RANGE } = {}) {
   const sign = direction === 'decrease' ? -1 : 1;
   const oriented = values.filter(Number.isFinite).map((v) => sign * v);
   if (!oriented.length) return null;
-  const lo = percentile(oriented, 5), hi = percentile(oriented, 95);
+  const lo = percentile(oriented, LOW_PERCENTILE), hi = percentile(oriented, HIGH_PERCENTILE);
   if (hi - lo < minRange) return null;
   return makeThresholds(sign * (lo + ENTER_FRACTION * (hi - lo)), sign * (lo + EXIT_FRACTION * (hi - lo)), direction);
 }
@@ -90,7 +97,7 @@ export function countReps(values, thresholds) {
  * keypoint jitter.
  */
 export class LiveRepCounter {
-  constructor({ enter = null, exit = null, direction = 'increase', minRange = 20, alpha = 0.5 } = {}) {
+  constructor({ enter = null, exit = null, direction = 'increase', minRange = DEFAULT_MIN_RANGE, alpha = 0.5 } = {}) {
     this.fixed = enter !== null && exit !== null ? makeThresholds(enter, exit, direction) : null;
     this.direction = direction;
     this.sign = direction === 'decrease' ? -1 : 1;

@@ -1,5 +1,6 @@
 // Session review: the clip with the stored keypoints drawn over it in sync with playback, the
-// primary angle chart with repetitions marked (click to seek), and pinning notes to a moment.
+// primary measure's chart (in its unit, from the server) with repetitions marked (click to seek),
+// and pinning notes to a moment.
 // Privacy-mode sessions have no clip: the skeleton plays on a blank stage with a time slider.
 /* global Chart */
 import { drawSkeleton } from './skeleton.js';
@@ -111,7 +112,7 @@ function drawChart() {
     plugins: [repBands],
     options: {
       responsive: true, maintainAspectRatio: false, animation: false, parsing: false,
-      scales: { x: { type: 'linear', title: { display: true, text: 'seconds' } }, y: { title: { display: true, text: 'degrees' } } },
+      scales: { x: { type: 'linear', title: { display: true, text: 'seconds' } }, y: { title: { display: Boolean(series.unit), text: series.unit || '' } } },
       onClick: (event) => { seek(chart.scales.x.getValueForPixel(event.x)); },
     },
   });

@@ -1,16 +1,22 @@
 // The set-up check before recording, the same rules the server's quality check applies
-// (pose/quality.py): body joints inside the picture, the camera view from shoulder width /
-// torso length (>= 0.5 front, <= 0.35 side), and enough light (mean brightness >= 40 of 255).
+// (pose/measures/quality.py): body joints inside the picture, the camera view from shoulder width /
+// torso length (>= 0.5 front, <= 0.35 side), and enough light (brightness >= 40 of 255, brightness
+// being the mean of R, G and B as on the server). The numbers come from the engine
+// (shared_constants.js, generated from pose/measures/shared_constants.py).
 
+import SHARED from './shared_constants.js';
 import { asTriple } from './skeleton.js';
 
-export const FRONT_RATIO = 0.5;
-export const SIDE_RATIO = 0.35;
-export const IN_FRAME_SCORE = 0.2;
-export const VIEW_MIN_SCORE = 0.3;
-export const DARK_BRIGHTNESS = 40;
-const WHOLE_BODY = [5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16]; // shoulders to ankles
-const UPPER_BODY = [5, 6, 7, 8, 9, 10, 11, 12]; // shoulders, arms, hips
+export const FRONT_RATIO = SHARED.view.front_ratio;
+export const SIDE_RATIO = SHARED.view.side_ratio;
+export const VIEW_MIN_SCORE = SHARED.view.min_score;
+export const IN_FRAME_SCORE = SHARED.in_frame.min_score;
+export const DARK_BRIGHTNESS = SHARED.brightness.too_dark_below;
+export const BRIGHTNESS_DEFINITION = SHARED.brightness.definition;
+const index = (name) => SHARED.keypoints.indexOf(name);
+const WHOLE_BODY = SHARED.in_frame.joints.map(index); // shoulders to ankles, as the server checks
+// Without the whole body: shoulders, arms and hips (the browser's own, milder check).
+const UPPER_BODY = ['shoulder', 'elbow', 'wrist', 'hip'].flatMap((j) => [`left_${j}`, `right_${j}`]).map(index);
 
 /** Are the joints the exercise needs inside the frame with a usable score? */
 export function bodyVisible(keypoints, width, height, { wholeBody = true } = {}) {
@@ -25,7 +31,7 @@ export function bodyVisible(keypoints, width, height, { wholeBody = true } = {})
 export function viewRatio(keypoints) {
   if (!keypoints) return null;
   const p = (i) => { const [x, y, s] = asTriple(keypoints[i]); return s >= VIEW_MIN_SCORE ? [x, y] : null; };
-  const ls = p(5), rs = p(6), lh = p(11), rh = p(12);
+  const [ls, rs, lh, rh] = ['left_shoulder', 'right_shoulder', 'left_hip', 'right_hip'].map((name) => p(index(name)));
   if (!ls || !rs || !(lh || rh)) return null;
   const hips = [lh, rh].filter(Boolean);
   const hip = [hips.reduce((a, h) => a + h[0], 0) / hips.length, hips.reduce((a, h) => a + h[1], 0) / hips.length];
@@ -41,12 +47,15 @@ export function classifyView(ratio) {
   return 'oblique';
 }
 
-/** Mean luma (BT.601) of RGBA pixel data, 0..255. */
-export function meanLuma(rgba) {
+/**
+ * Brightness of RGBA pixel data, 0..255, as the server defines it (BRIGHTNESS_DEFINITION,
+ * 'mean_rgb'): the plain mean of the R, G and B values, alpha ignored.
+ */
+export function meanBrightness(rgba) {
   let sum = 0;
   const n = rgba.length / 4;
-  for (let i = 0; i < rgba.length; i += 4) sum += 0.299 * rgba[i] + 0.587 * rgba[i + 1] + 0.114 * rgba[i + 2];
-  return n ? sum / n : 0;
+  for (let i = 0; i < rgba.length; i += 4) sum += rgba[i] + rgba[i + 1] + rgba[i + 2];
+  return n ? sum / (3 * n) : 0;
 }
 
 /**
@@ -60,17 +69,17 @@ export class SetupMonitor {
     this.window = window;
     this.share = share;
     this.history = { body: [], view: [], light: [] };
-    this.luma = null;
+    this.brightness = null;
   }
 
-  setLuma(luma) { this.luma = luma; }
+  setBrightness(brightness) { this.brightness = brightness; }
 
   update(keypoints, width, height) {
     const observed = classifyView(viewRatio(keypoints));
     const now = {
       body: bodyVisible(keypoints, width, height, { wholeBody: this.wholeBody }),
       view: observed === this.view,
-      light: this.luma === null ? null : this.luma >= DARK_BRIGHTNESS,
+      light: this.brightness === null ? null : this.brightness >= DARK_BRIGHTNESS,
     };
     for (const key of Object.keys(now)) {
       if (now[key] === null) continue;

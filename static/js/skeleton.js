@@ -1,12 +1,13 @@
 // Drawing a MoveNet skeleton (17 COCO keypoints) on a canvas, shared by the live exercise page
 // and the therapist's review. Keypoints: [x, y, score] arrays or MoveNet {x, y, score} objects,
 // in pixels of the frame; the canvas's own size is the frame's size (CSS scales both alike).
+// The bones and the drawing threshold are the engine's (shared_constants.js): a joint is drawn
+// when its score reaches the measures' gate, as in the server's overlay (pose/tools/overlay.py).
 
-export const EDGES = [
-  [0, 1], [0, 2], [1, 3], [2, 4], [5, 6], [5, 7], [7, 9], [6, 8], [8, 10],
-  [5, 11], [6, 12], [11, 12], [11, 13], [13, 15], [12, 14], [14, 16],
-];
-export const DRAW_MIN_SCORE = 0.3;
+import SHARED from './shared_constants.js';
+
+export const EDGES = SHARED.skeleton.edges;
+export const DRAW_MIN_SCORE = SHARED.skeleton.min_score;
 
 /** [x, y, score] for either keypoint shape. */
 export function asTriple(k) {

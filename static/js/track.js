@@ -1,9 +1,10 @@
 // Keypoint tracks in the engine's JSON shape (pose/track.py): video {width, height},
 // timestamps (seconds, strictly increasing) and keypoints (frames x 17 x [x, y, score]).
 
+import SHARED from './shared_constants.js';
 import { asTriple } from './skeleton.js';
 
-const NUM_KEYPOINTS = 17;
+const NUM_KEYPOINTS = SHARED.keypoints.length;
 const NO_PERSON = Array.from({ length: NUM_KEYPOINTS }, () => [0, 0, 0]);
 const round = (v, d) => Math.round(v * 10 ** d) / 10 ** d;
 

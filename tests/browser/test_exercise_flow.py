@@ -16,15 +16,23 @@ from fractions import Fraction
 from pathlib import Path
 
 import pytest
-from shared_data import PASSWORD, require_testdata, skip_or_fail
+
+from tests.support.shared_data import PASSWORD, require_testdata, skip_or_fail
 
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-    "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--use-fake-ui-for-media-stream",
+    "--use-fake-device-for-media-stream",
 ]
 
 
@@ -105,9 +113,13 @@ def eager_analysis(settings):
     yield
     app.conf.task_always_eager, app.conf.task_eager_propagates = old
 
+
 # serialized_rollback: the flush after each test then leaves the migration-seeded rows (the
 # catalog) for the modules after this one, as the worker tests do.
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
@@ -189,8 +201,12 @@ def test_routine_exercise_upload_and_review(
     page.get_by_role("link", name="Start Shoulder").click()
     page.goto(page.url + "?backend=wasm")  # headless WebGL is software-rendered: use WASM
     page.get_by_role("button", name="Start camera").click()
-    _wait_until(page, lambda: _number(page, "#overlay", "data-keypoints") >= 12, timeout=60,
-                what="the live skeleton")
+    _wait_until(
+        page,
+        lambda: _number(page, "#overlay", "data-keypoints") >= 12,
+        timeout=60,
+        what="the live skeleton",
+    )
     assert page.locator("#live").get_attribute("data-backend") == "wasm"
     _wait_until(page, lambda: _number(page, "#live-count") >= 1, what="a live repetition")
     page.screenshot(path=screenshot_dir / "patient-exercise-live-phone.png", full_page=True)
@@ -213,10 +229,15 @@ def test_routine_exercise_upload_and_review(
     assert int(page.locator("#upload-progress").get_attribute("value")) == 100
     count = _int_text(page, "#result-count")
     assert count >= 1, page.locator("#result").inner_text()
+    # Each figure in its unit, as the protocol registry gives it: an angle in degrees.
+    assert page.locator("#result-peak_angle").inner_text().endswith("°")
     page.get_by_label("Pain during this exercise").select_option("3")
     page.get_by_role("button", name="Save", exact=True).click()
-    _wait_until(page, lambda: page.locator("#feedback-status").inner_text().startswith("Saved"),
-                what="the pain score to be saved")
+    _wait_until(
+        page,
+        lambda: page.locator("#feedback-status").inner_text().startswith("Saved"),
+        what="the pain score to be saved",
+    )
     page.screenshot(path=screenshot_dir / "patient-exercise-result-phone.png", full_page=True)
     assert not errors, errors
     context.close()
@@ -239,8 +260,11 @@ def test_routine_exercise_upload_and_review(
     video = page.locator("#review-video")
     _wait_until(page, lambda: video.evaluate("v => v.readyState") >= 1, what="the clip")
     video.evaluate("v => { v.currentTime = 1.5; }")
-    _wait_until(page, lambda: _number(page, "#review-overlay", "data-keypoints") >= 12,
-                what="the skeleton over the clip")
+    _wait_until(
+        page,
+        lambda: _number(page, "#review-overlay", "data-keypoints") >= 12,
+        what="the skeleton over the clip",
+    )
     page.get_by_role("button", name="Pin to the current moment").click()
     page.get_by_label("Note", exact=True).fill("Arms fully overhead here")
     page.get_by_role("button", name="Save note").click()
@@ -270,8 +294,12 @@ def test_privacy_mode_sends_keypoints_only(
     uploads: list[tuple[str, str]] = []
 
     context, page, errors = _new_page(browser, PHONE, requests)
-    page.on("request", lambda r: uploads.append((r.method, r.headers.get("content-type", "")))
-            if r.method == "POST" and "/api/v1/sessions/" in r.url else None)
+    page.on(
+        "request",
+        lambda r: uploads.append((r.method, r.headers.get("content-type", "")))
+        if r.method == "POST" and "/api/v1/sessions/" in r.url
+        else None,
+    )
     _log_in(page, base, "patient")
     page.goto(f"{base}/patient/exercise/{item.pk}/?backend=wasm")
     assert page.locator("#privacy-notice").is_visible()
@@ -300,8 +328,11 @@ def test_privacy_mode_sends_keypoints_only(
     assert page.locator("#review-video").count() == 0
     page.wait_for_selector("#review-overlay[data-ready=true]", state="attached")
     page.get_by_role("slider", name="Time").fill("1.5")
-    _wait_until(page, lambda: _number(page, "#review-overlay", "data-keypoints") >= 12,
-                what="the skeleton at 1.5 s")
+    _wait_until(
+        page,
+        lambda: _number(page, "#review-overlay", "data-keypoints") >= 12,
+        what="the skeleton at 1.5 s",
+    )
     page.screenshot(path=screenshot_dir / "therapist-session-review-privacy.png", full_page=True)
     assert not errors, errors
     context.close()

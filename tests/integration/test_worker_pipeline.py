@@ -13,7 +13,9 @@ import time
 from pathlib import Path
 
 import pytest
-from worker_process import WorkerProcess, worker_env
+
+from tests.support.worker_process import WorkerProcess, worker_env
+from therapy.models import SessionStatus
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -43,10 +45,14 @@ def celery_worker_process(django_db_setup, django_db_blocker, worker_media, tmp_
 
     with app.connection_for_write(settings.CELERY_BROKER_URL) as conn:
         conn.default_channel.queue_purge("pose")  # stale tasks from an earlier, aborted run
-    env = worker_env(media_root=worker_media, broker_url=settings.CELERY_BROKER_URL,
-                     database=connection.settings_dict)
-    worker = WorkerProcess(env=env, log_path=tmp_path_factory.mktemp("worker") / "worker.log",
-                           name="test")
+    env = worker_env(
+        media_root=worker_media,
+        broker_url=settings.CELERY_BROKER_URL,
+        database=connection.settings_dict,
+    )
+    worker = WorkerProcess(
+        env=env, log_path=tmp_path_factory.mktemp("worker") / "worker.log", name="test"
+    )
     try:
         worker.start()
     except RuntimeError as exc:
@@ -65,7 +71,7 @@ def _wait_finished(client, session_id: int) -> dict:
     deadline = time.monotonic() + WAIT_SECONDS
     while time.monotonic() < deadline:
         body = client.get(f"/api/v1/sessions/{session_id}/").json()
-        if body["status"] in ("done", "failed"):
+        if body["status"] in (SessionStatus.DONE, SessionStatus.FAILED):
             return body
         time.sleep(0.3)
     pytest.fail(f"session {session_id} still {body['status']} after {WAIT_SECONDS} s")
@@ -87,8 +93,9 @@ def _pose_1_track(path: Path) -> dict:
     }
 
 
-def test_clip_upload_is_analysed_by_the_worker(celery_worker_process, api_client_for, patient,
-                                               therapist, item, testdata_file):
+def test_clip_upload_is_analysed_by_the_worker(
+    celery_worker_process, api_client_for, patient, therapist, item, testdata_file
+):
     clip_path = testdata_file("pose_1.mp4")
     client = api_client_for(patient)
     with clip_path.open("rb") as clip:
@@ -99,10 +106,10 @@ def test_clip_upload_is_analysed_by_the_worker(celery_worker_process, api_client
         )
     assert response.status_code == 202, response.content
     created = response.json()
-    assert created["status"] == "queued"
+    assert created["status"] == SessionStatus.QUEUED
 
     body = _wait_finished(client, created["id"])
-    assert body["status"] == "done", body["error"]
+    assert body["status"] == SessionStatus.DONE, body["error"]
     assert body["error"] == ""
     assert body["pain_score"] == 2
     result = body["result"]
@@ -110,7 +117,9 @@ def test_clip_upload_is_analysed_by_the_worker(celery_worker_process, api_client
     assert result["reps"]["count"] == 1
     assert "lightning" in result["model"]
     assert result["engine_version"]
-    assert result["angles_summary"]
+    assert result["summary"]["trusted"] is True and result["summary"]["count"] == 1
+    assert result["summary"]["measure"] == "mean_shoulder_abduction"
+    assert result["angles_summary"] == result["summary"]  # the deprecated alias, one release
 
     # The therapist sees the same session; the clip streams back unchanged.
     therapist_client = api_client_for(therapist)
@@ -124,8 +133,9 @@ def test_clip_upload_is_analysed_by_the_worker(celery_worker_process, api_client
     assert len(track["keypoints"]) == 120
 
 
-def test_keypoint_track_upload_is_scored_by_the_worker(celery_worker_process, api_client_for,
-                                                       patient, item, testdata_file):
+def test_keypoint_track_upload_is_scored_by_the_worker(
+    celery_worker_process, api_client_for, patient, item, testdata_file
+):
     track = _pose_1_track(testdata_file("pose_1.json"))
     client = api_client_for(patient)
     response = client.post(
@@ -133,14 +143,15 @@ def test_keypoint_track_upload_is_scored_by_the_worker(celery_worker_process, ap
     )
     assert response.status_code == 202, response.content
     body = _wait_finished(client, response.json()["id"])
-    assert body["status"] == "done", body["error"]
+    assert body["status"] == SessionStatus.DONE, body["error"]
     assert body["source"] == "keypoints"
     assert body["result"]["rep_count"] == 1
     assert body["links"]["clip"] is None
 
 
-def test_broken_clip_fails_with_a_reason(celery_worker_process, api_client_for, patient, item,
-                                         testdata_file):
+def test_broken_clip_fails_with_a_reason(
+    celery_worker_process, api_client_for, patient, item, testdata_file
+):
     """A file that looks like an MP4 but is truncated reaches the engine and fails cleanly."""
     head = testdata_file("pose_1.mp4").read_bytes()[:3000]
     from django.core.files.uploadedfile import SimpleUploadedFile
@@ -152,7 +163,7 @@ def test_broken_clip_fails_with_a_reason(celery_worker_process, api_client_for, 
     )
     assert response.status_code == 202, response.content
     body = _wait_finished(client, response.json()["id"])
-    assert body["status"] == "failed"
+    assert body["status"] == SessionStatus.FAILED
     assert body["error"] and "problem on our side" not in body["error"]
     assert body["result"] is None
 

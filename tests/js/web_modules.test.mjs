@@ -1,10 +1,10 @@
-// The page modules' pure parts: set-up check (same rules as pose/quality.py), keypoint track
+// The page modules' pure parts: set-up check (same rules as pose/measures/quality.py), keypoint track
 // recording (the engine's JSON shape), frame lookup and API error wording.
 // Run: node --test tests/js/
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { SetupMonitor, bodyVisible, classifyView, meanLuma, viewRatio } from '../../static/js/setup_check.js';
+import { SetupMonitor, bodyVisible, classifyView, meanBrightness, viewRatio } from '../../static/js/setup_check.js';
 import { TrackRecorder, frameAt } from '../../static/js/track.js';
 import { errorMessage } from '../../static/js/upload.js';
 
@@ -38,22 +38,24 @@ test('whole body must be inside the frame with a usable score', () => {
   assert.equal(bodyVisible(null, 400, 400), false);
 });
 
-test('mean luma of RGBA pixels', () => {
-  assert.equal(meanLuma(new Uint8ClampedArray([255, 255, 255, 255, 0, 0, 0, 255])), 127.5);
+test('brightness of RGBA pixels: the mean of R, G and B, alpha ignored', () => {
+  assert.equal(meanBrightness(new Uint8ClampedArray([255, 255, 255, 255, 0, 0, 0, 255])), 127.5);
+  assert.equal(meanBrightness(new Uint8ClampedArray([30, 60, 90, 0])), 60);
+  assert.equal(meanBrightness(new Uint8ClampedArray([])), 0);
 });
 
 test('set-up monitor passes only when body, view and light hold over the window', () => {
   const m = new SetupMonitor({ view: 'front', wholeBody: true, window: 10 });
-  m.setLuma(120);
+  m.setBrightness(120);
   let s;
   for (let i = 0; i < 10; i += 1) s = m.update(frontPose(), 400, 400);
   assert.deepEqual([s.body, s.view, s.light, s.ready], [true, true, true, true]);
-  m.setLuma(10);
+  m.setBrightness(10);
   for (let i = 0; i < 10; i += 1) s = m.update(frontPose(), 400, 400);
   assert.equal(s.light, false);
   assert.equal(s.ready, false);
   const side = new SetupMonitor({ view: 'side' });
-  side.setLuma(120);
+  side.setBrightness(120);
   for (let i = 0; i < 10; i += 1) s = side.update(frontPose(), 400, 400);
   assert.equal(s.view, false);
 });

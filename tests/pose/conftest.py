@@ -2,8 +2,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from clips import shared_file
 from PIL import Image
+
+from tests.support.clips import shared_file
 
 
 @pytest.fixture(scope="session")
@@ -21,6 +22,6 @@ def pose_photo() -> np.ndarray:
 @pytest.fixture(scope="session", params=["int8", "float"])
 def lightning(request):
     """Lightning through LiteRT, in both precisions (float is the default, int8 opt-in)."""
-    from pose.model import SinglePoseModel
+    from pose.model.movenet import SinglePoseModel
 
     return SinglePoseModel("lightning", "litert", precision=request.param)

@@ -5,11 +5,11 @@ from __future__ import annotations
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from synthetic import Pose, keypoints, make_track, stance_knee_for_lift
 
-from pose.angles import angles_from_xy, compute_angles, compute_heights, segment_angle
 from pose.keypoints import KP
-from pose.signal import fill_gaps, gate
+from pose.measures.angles import angles_from_xy, compute_angles, compute_heights, segment_angle
+from pose.measures.cleaning import fill_gaps, gate
+from tests.support.synthetic import Pose, keypoints, make_track, stance_knee_for_lift
 
 placement = st.fixed_dictionaries(
     {

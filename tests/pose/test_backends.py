@@ -6,8 +6,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from pose.crop import crop_and_resize, init_crop_region
-from pose.model import SinglePoseModel
+from pose.model.movenet import SinglePoseModel
+from pose.tracking.crop import init_crop_region
+from pose.video.sampling import crop_and_resize
 
 
 @pytest.mark.parametrize("name", ["lightning", "thunder"])
@@ -25,7 +26,7 @@ def test_litert_matches_tensorflow_on_real_photos(name, astronaut, pose_photo):
 @pytest.mark.parametrize("name", ["lightning", "thunder"])
 def test_int8_keypoints_stay_close_to_float_on_real_photos(name, astronaut, pose_photo):
     """The int8 network (float decoding) against the float one, on the padded whole photo and a
-    tighter crop. Neither photo is among the calibration photos (pose.calibration)."""
+    tighter crop. Neither photo is among the calibration photos (pose.model.calibration)."""
     float_model = SinglePoseModel(name, "litert", precision="float")
     int8_model = SinglePoseModel(name, "litert", precision="int8")
     assert int8_model.precision == "int8"
@@ -58,7 +59,7 @@ def test_tf_backend_runs_float_only_and_unknown_precisions_are_refused():
 
 def test_weights_are_checked_before_loading(tmp_path, monkeypatch):
     from pose.errors import ModelError
-    from pose.weights import verified_files
+    from pose.model.weights import verified_files
 
     (tmp_path / "movenet-lightning.json").write_text("{}")
     (tmp_path / "movenet-lightning.bin").write_bytes(b"\0" * 10)

@@ -5,11 +5,11 @@ from __future__ import annotations
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from synthetic import Pose, make_track, stance_knee_for_lift
 
-from pose.balance import balance_score, sway_measures
-from pose.catalog import get_exercise
-from pose.scoring import score_track
+from pose.measures.balance import balance_score, sway_measures
+from pose.measures.catalog import get_exercise
+from pose.measures.scoring import score_track
+from tests.support.synthetic import Pose, make_track, stance_knee_for_lift
 
 FPS = 30.0
 SINGLE_LEG = get_exercise("single_leg_stance")
@@ -61,11 +61,11 @@ def test_hold_runs_from_foot_off_to_foot_down_within_two_frames(
     t_down = t_up + hold
     poses = single_leg_poses(t_up, t_down, lift, ramp if t_up else 0.01, t_down + 1.5)
     track = make_track(poses, view="front", noise=noise, facing=facing)
-    balance = score_track(track, SINGLE_LEG.with_params(target_seconds=5))["balance"]
-    assert abs(balance["hold_seconds"] - hold) <= 2 / FPS + 0.001  # results are rounded to ms
-    assert abs(balance["lost_at"] - t_down) <= 2 / FPS + 0.001  # results are rounded to ms
-    assert balance["lost_reason"] == "lifted foot came down"
-    assert balance["lifted_side"] == "right"
+    balance = score_track(track, SINGLE_LEG.with_params(target_seconds=5)).balance
+    assert abs(balance.hold_seconds - hold) <= 2 / FPS + 0.001  # results are rounded to ms
+    assert abs(balance.lost_at - t_down) <= 2 / FPS + 0.001  # results are rounded to ms
+    assert balance.lost_reason == "lifted foot came down"
+    assert balance.lifted_side == "right"
 
 
 @settings(max_examples=30, deadline=None)
@@ -76,11 +76,11 @@ def test_more_sway_gives_a_lower_score(small, extra, hz):
         result = score_track(
             make_track(poses, view="front"), SINGLE_LEG.with_params(target_seconds=5)
         )
-        return result["balance"]
+        return result.balance
 
     calm, shaky = score(small), score(small + extra)
-    assert shaky["sway"]["rms"] > calm["sway"]["rms"]
-    assert shaky["score"] < calm["score"]
+    assert shaky.sway.rms > calm.sway.rms
+    assert shaky.score < calm.score
 
 
 def test_sway_measures_of_a_known_circle():
@@ -107,9 +107,9 @@ def test_hands_reaching_out_ends_the_hold():
         p if i < 120 else Pose(knee_flexion=p.knee_flexion, shoulder=(90.0, 90.0))
         for i, p in enumerate(poses)
     ]
-    balance = score_track(make_track(poses, view="front"), SINGLE_LEG)["balance"]
-    assert balance["lost_reason"] == "hands reached out"
-    assert abs(balance["lost_at"] - 4.0) <= 1 / FPS + 1e-9
+    balance = score_track(make_track(poses, view="front"), SINGLE_LEG).balance
+    assert balance.lost_reason == "hands reached out"
+    assert abs(balance.lost_at - 4.0) <= 1 / FPS + 1e-9
 
 
 def test_tandem_hold_from_position_reached_until_a_foot_lifts():
@@ -125,22 +125,22 @@ def test_tandem_hold_from_position_reached_until_a_foot_lifts():
                 knee_flexion=(0.0, stance_knee_for_lift(0.3) if lifted else 0.0),
             )
         )
-    balance = score_track(make_track(poses, view="front"), get_exercise("tandem_stance"))["balance"]
-    assert abs(balance["started_at"] - 1.0) <= 2 / FPS
-    assert abs(balance["hold_seconds"] - 5.0) <= 3 / FPS
-    assert balance["lost_reason"] in ("a foot was lifted", "stance foot moved")
+    balance = score_track(make_track(poses, view="front"), get_exercise("tandem_stance")).balance
+    assert abs(balance.started_at - 1.0) <= 2 / FPS
+    assert abs(balance.hold_seconds - 5.0) <= 3 / FPS
+    assert balance.lost_reason in ("a foot was lifted", "stance foot moved")
 
 
 def test_stance_never_reached_scores_zero():
     track = make_track([Pose()] * 90, view="front")
-    balance = score_track(track, SINGLE_LEG.with_params(target_seconds=2))["balance"]
-    assert balance["started_at"] is None and balance["hold_seconds"] == 0.0
-    assert balance["score"] == 0.0
+    balance = score_track(track, SINGLE_LEG.with_params(target_seconds=2)).balance
+    assert balance.started_at is None and balance.hold_seconds == 0.0 and balance.trace is None
+    assert balance.score == 0.0
 
 
 def test_clip_ending_before_the_target_is_not_trusted():
     poses = single_leg_poses(0.5, 99.0, 0.4, 0.2, 6.0)
     result = score_track(make_track(poses, view="front"), SINGLE_LEG)
-    assert result["balance"]["lost_at"] is None
-    assert result["balance"]["score"] is None and result["quality"]["trusted"] is False
-    assert any("still held" in p for p in result["quality"]["problems"])
+    assert result.balance.lost_at is None
+    assert result.balance.score is None and result.quality.trusted is False
+    assert any("still held" in p for p in result.quality.problems)

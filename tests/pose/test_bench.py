@@ -8,9 +8,10 @@ import re
 
 import pytest
 
-from pose import bench, machine
+from pose.tools import bench, machine
 
 
+@pytest.mark.slow
 def test_bench_prints_figures_for_each_clip_and_precision(tmp_path, monkeypatch, capsys):
     monkeypatch.setattr(bench, "CACHE", tmp_path)
     monkeypatch.setattr(bench, "FRAMES", 24)  # the real run uses 600; this checks the plumbing

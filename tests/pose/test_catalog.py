@@ -6,9 +6,9 @@ import json
 
 import pytest
 
-from pose.catalog import CatalogError, ExerciseSpec, get_exercise, load_catalog
 from pose.errors import PoseError
-from pose.protocols import HoldBalance, RepsOnAngle
+from pose.measures.catalog import CatalogError, ExerciseSpec, get_exercise, load_catalog
+from pose.measures.protocols import HoldBalance, RepsOnAngle
 
 REQUIRED = {
     "squat",
@@ -42,12 +42,12 @@ def test_norms_cite_the_agreed_sources():
 
 
 def test_catalog_documents_conventions_and_formulas():
-    from pose.catalog import DEFAULT_CATALOG
+    from pose.measures.catalog import DEFAULT_CATALOG
 
     conventions = json.loads(DEFAULT_CATALOG.read_text())["conventions"]
     assert "0 deg = anatomical neutral" in conventions["angles"]
     assert "score = 100" in conventions["balance_score"]
-    from pose.balance import SWAY_RMS_REFERENCE
+    from pose.measures.balance import SWAY_RMS_REFERENCE
 
     assert f"/ {SWAY_RMS_REFERENCE})^2" in conventions["balance_score"]
 

@@ -6,10 +6,10 @@ import json
 
 import numpy as np
 import pytest
-from clips import shared_file
 
 from pose.keypoints import KEYPOINT_NAMES
-from pose.pipeline import track_clip
+from pose.tracking.clip import track_clip
+from tests.support.clips import shared_file
 
 
 @pytest.fixture(scope="module", params=["int8", "float"])
@@ -20,8 +20,8 @@ def errors(request) -> np.ndarray:
     result = track_clip(
         shared_file("pose_1.mp4"), model="lightning", timestamps="fps:30", precision=request.param
     )
-    assert result["precision"] == request.param
-    ours = np.asarray(result["keypoints"])[..., :2]
+    assert result.precision == request.param
+    ours = np.asarray(result.keypoints)[..., :2]
     assert ours.shape == expected.shape == (120, 17, 2)
     return np.linalg.norm(ours - expected, axis=-1)
 
@@ -39,9 +39,10 @@ def test_95th_percentile_within_15px(errors):
 def test_smoothing_and_cropping_beat_a_plain_full_frame_run(errors):
     reference = json.loads(shared_file("pose_1.json").read_text())
     expected = np.array([[[f[n]["x"], f[n]["y"]] for n in KEYPOINT_NAMES] for f in reference])
-    from pose.crop import crop_and_resize, init_crop_region
-    from pose.pipeline import get_tracker_models
-    from pose.video import VideoReader
+    from pose.tracking.clip import get_tracker_models
+    from pose.tracking.crop import init_crop_region
+    from pose.video.reader import VideoReader
+    from pose.video.sampling import crop_and_resize
 
     model, _ = get_tracker_models("lightning")
     plain = []

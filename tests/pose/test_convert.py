@@ -4,7 +4,7 @@ from __future__ import annotations
 
 
 def test_setup_removes_only_earlier_conversions(tmp_path):
-    from pose.convert import remove_stale, tflite_path
+    from pose.model.convert import remove_stale, tflite_path
 
     current = {tflite_path(name, tmp_path) for name in ("lightning", "multipose")}
     current.add(tflite_path("thunder", tmp_path, "int8"))

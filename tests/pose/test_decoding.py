@@ -1,4 +1,4 @@
-"""MoveNet's decoding in NumPy (pose.decoding) and the int8 network's tables (pose.network).
+"""MoveNet's decoding in NumPy (pose.model.decoding) and the int8 network's tables (pose.model.network).
 
 The real models check it end to end (tests/pose/test_backends.py: LiteRT network + this decoding
 against TensorFlow running the whole published graph, within 1e-3); here, hand-made heads whose
@@ -9,9 +9,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from pose.decoding import dequantize, load_decoding, sigmoid
-from pose.network import quantize
-from pose.weights import verified_files
+from pose.model.decoding import dequantize, load_decoding, sigmoid
+from pose.model.network import quantize
+from pose.model.weights import verified_files
 
 S = 48
 

@@ -6,9 +6,9 @@ import av
 import numpy as np
 import pytest
 
-from pose.crop import CropRegion, SampleGrid, crop_and_resize
-from pose.planar import PlanarFrame, matrix_name
-from pose.video import VideoReader
+from pose.video.planar import PlanarFrame, matrix_name
+from pose.video.reader import VideoReader
+from pose.video.sampling import CropRegion, SampleGrid, crop_and_resize
 
 REGIONS = [
     CropRegion(0.0, 0.0, 1.0, 1.0),

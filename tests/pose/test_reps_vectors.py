@@ -8,9 +8,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from pose.catalog import get_exercise
-from pose.scoring import score_track
-from pose.signal import MIN_SCORE
+from pose.measures.catalog import get_exercise
+from pose.measures.cleaning import MIN_SCORE
+from pose.measures.scoring import score_track
 from pose.track import KeypointTrack
 
 VECTORS = json.loads(
@@ -32,6 +32,6 @@ def test_server_counter_matches_expected_count(vector):
         vector["height"],
     )
     exercise = get_exercise(vector["exercise"]).with_params(**vector["params_override"])
-    reps = score_track(track, exercise)["reps"]
-    assert reps["count"] == vector["expected"]["count"]
-    assert len(reps["partial"]) == vector["expected"]["partial"]
+    reps = score_track(track, exercise).reps
+    assert reps.count == vector["expected"]["count"]
+    assert len(reps.partial) == vector["expected"]["partial"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from pose.keypoints import KP
-from pose.tracker import SinglePoseTracker
+from pose.tracking.tracker import SinglePoseTracker
 
 
 def _keypoints(model, photo: np.ndarray, frames: int = 3) -> np.ndarray:

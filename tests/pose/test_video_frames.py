@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from clips import write_clip
 
-from pose.video import VideoReader
+from pose.video.reader import VideoReader
+from tests.support.clips import write_clip
 
 
 def _quadrants(height: int = 96, width: int = 160) -> np.ndarray:

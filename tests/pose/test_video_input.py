@@ -8,11 +8,11 @@ import sys
 import av
 import numpy as np
 import pytest
-from clips import read_clip_frames, shared_file, write_clip
 
 from pose.errors import VideoError
-from pose.pipeline import track_clip
-from pose.video import VideoReader
+from pose.tracking.clip import track_clip
+from pose.video.reader import VideoReader
+from tests.support.clips import read_clip_frames, shared_file, write_clip
 
 
 def test_zero_byte_file(tmp_path):
@@ -70,9 +70,9 @@ def test_clip_with_nobody_says_so(tmp_path):
     wall = np.clip(rng.normal(120, 8, (360, 480, 3)), 0, 255).astype(np.uint8)
     clip = write_clip(tmp_path / "empty-room.mp4", [wall] * 15)
     result = track_clip(clip)
-    assert result["person_found"] is False
-    assert "no person" in result["warnings"][0]
-    assert all(s == 0 for s in result["pose_scores"])
+    assert result.person_found is False
+    assert "no person" in result.warnings[0]
+    assert all(s == 0 for s in result.pose_scores)
 
 
 def test_variable_frame_rate_keeps_each_frames_timestamp(tmp_path):
@@ -80,7 +80,7 @@ def test_variable_frame_rate_keeps_each_frames_timestamp(tmp_path):
     pts = [0, 1, 2, 4, 5, 9, 10, 11, 15, 16, 20, 21]  # in 1/30 s: gaps as a phone's VFR has
     clip = write_clip(tmp_path / "vfr.mp4", frames, pts=pts, time_base=(1, 30))
     result = track_clip(clip)
-    assert np.allclose(result["timestamps"], np.array(pts) / 30, atol=1e-3)
+    assert np.allclose(result.timestamps, np.array(pts) / 30, atol=1e-3)
 
 
 def test_cli_reports_bad_input_without_a_traceback(tmp_path):
@@ -98,7 +98,7 @@ def test_cli_reports_bad_input_without_a_traceback(tmp_path):
 
 
 def test_a_dark_clip_is_flagged_and_not_trusted(tmp_path):
-    from pose.catalog import get_exercise
+    from pose.measures.catalog import get_exercise
     from pose.pipeline import analyze_clip
 
     frames = read_clip_frames(shared_file("pose_1.mp4"), limit=60)
@@ -106,10 +106,10 @@ def test_a_dark_clip_is_flagged_and_not_trusted(tmp_path):
     bright = write_clip(tmp_path / "bright.mp4", frames)
     exercise = get_exercise("shoulder_abduction")
     dark_result = analyze_clip(dark, exercise=exercise)
-    assert max(dark_result["brightness"]) < 40
-    assert dark_result["quality"]["too_dark"] is True
-    assert dark_result["quality"]["trusted"] is False
-    assert any("too dark" in p for p in dark_result["quality"]["problems"])
+    assert max(dark_result.track.brightness) < 40
+    assert dark_result.measures.quality.too_dark is True
+    assert dark_result.measures.quality.trusted is False
+    assert any("too dark" in p for p in dark_result.measures.quality.problems)
     bright_result = analyze_clip(bright, exercise=exercise)
-    assert bright_result["quality"]["too_dark"] is False
-    assert 100 < np.median(bright_result["brightness"]) < 220
+    assert bright_result.measures.quality.too_dark is False
+    assert 100 < np.median(bright_result.track.brightness) < 220

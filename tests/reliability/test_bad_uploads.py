@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from reliability_media import audio_only_clip, huge_clip, png_image, synthetic_clip
 
+from tests.support.media import audio_only_clip, huge_clip, png_image, synthetic_clip
 from therapy import services
 from therapy.models import ExerciseSession, SessionStatus
 
@@ -85,10 +85,14 @@ class CountingInput(io.BytesIO):
 
 def _multipart(item_id: int, payload: bytes, boundary: str = "BoUnDaRy") -> bytes:
     return (
-        f"--{boundary}\r\nContent-Disposition: form-data; name=\"routine_item\"\r\n\r\n"
-        f"{item_id}\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"clip\"; "
-        f"filename=\"big.mp4\"\r\nContent-Type: video/mp4\r\n\r\n"
-    ).encode() + payload + f"\r\n--{boundary}--\r\n".encode()
+        (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="routine_item"\r\n\r\n'
+            f'{item_id}\r\n--{boundary}\r\nContent-Disposition: form-data; name="clip"; '
+            f'filename="big.mp4"\r\nContent-Type: video/mp4\r\n\r\n'
+        ).encode()
+        + payload
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
 
 
 def test_clip_over_the_size_limit_is_refused_before_reading_the_body(
@@ -98,7 +102,10 @@ def test_clip_over_the_size_limit_is_refused_before_reading_the_body(
     body = _multipart(item.pk, b"\x00\x00\x00\x18ftypisom" + b"\x00" * (2 * 1024 * 1024))
     stream = CountingInput(body)
     response = patient_client.generic(
-        "POST", "/api/v1/sessions/", body, "multipart/form-data; boundary=BoUnDaRy",
+        "POST",
+        "/api/v1/sessions/",
+        body,
+        "multipart/form-data; boundary=BoUnDaRy",
         **{"wsgi.input": stream},
     )
     assert response.status_code == 413
@@ -117,7 +124,10 @@ def test_clip_over_the_limit_within_the_form_allowance_stops_while_streaming(
     body = _multipart(item.pk, payload)
     stream = CountingInput(body)
     response = patient_client.generic(
-        "POST", "/api/v1/sessions/", body, "multipart/form-data; boundary=BoUnDaRy",
+        "POST",
+        "/api/v1/sessions/",
+        body,
+        "multipart/form-data; boundary=BoUnDaRy",
         **{"wsgi.input": stream},
     )
     assert response.status_code == 413
@@ -153,8 +163,9 @@ def test_video_with_no_person_fails_with_a_reason(patient_client, item, tmp_path
 
 
 def test_three_hour_video_fails_without_being_decoded(patient_client, item, tmp_path):
-    clip = synthetic_clip(tmp_path / "3h.mp4", width=16, height=16, frames=2,
-                          seconds_between=3 * 3600)
+    clip = synthetic_clip(
+        tmp_path / "3h.mp4", width=16, height=16, frames=2, seconds_between=3 * 3600
+    )
     session = _analysed(_upload(patient_client, item, clip.read_bytes()))
     assert session.status == SessionStatus.FAILED
     assert re.match(r"the clip lasts 1080\d s; the longest accepted is \d+ s", session.error)
@@ -197,8 +208,9 @@ def test_hostile_file_names_are_stored_under_a_random_name(
 
 
 def test_a_hostile_content_type_is_not_echoed_back(patient_client, item):
-    response = _upload(patient_client, item, b"\x00\x00\x00\x18ftypisom" + b"\x00" * 64,
-                       "clip.mp4", "text/html")
+    response = _upload(
+        patient_client, item, b"\x00\x00\x00\x18ftypisom" + b"\x00" * 64, "clip.mp4", "text/html"
+    )
     assert response.status_code == 202
     clip = patient_client.get(f"/api/v1/sessions/{response.json()['id']}/clip/")
     assert clip["Content-Type"] == "video/mp4"
@@ -284,7 +296,7 @@ def test_too_many_frames_are_refused(patient_client, item, monkeypatch):
 
 @pytest.fixture
 def world(users, routine, item, other_routine):
-    from therapy_helpers_reliability import done_session
+    from tests.support.sessions import done_session
 
     return {
         **users,
@@ -319,24 +331,45 @@ def test_malformed_json_is_a_400(world, api_client_for, who, method, url, body):
         ("patient", "patch", "/api/v1/sessions/{session}/", {"pain_score": "lots"}, "pain_score"),
         ("patient", "patch", "/api/v1/sessions/{session}/", {"pain_score": 11}, "pain_score"),
         ("patient", "patch", "/api/v1/sessions/{session}/", {"comment": ["a"]}, "comment"),
-        ("patient", "post", "/api/v1/sessions/", {"routine_item": "x", "keypoints": {}},
-         "routine_item"),
-        ("patient", "post", "/api/v1/sessions/", {"routine_item": 1, "keypoints": "[]"},
-         "keypoints"),
-        ("therapist", "post", "/api/v1/routines/",
-         {"patient": "me", "title": "T", "items": [{"exercise": "squat"}]}, "patient"),
-        ("therapist", "post", "/api/v1/routines/", {"patient": 1, "title": "T", "items": "squat"},
-         "items"),
-        ("therapist", "patch", "/api/v1/routines/{routine}/", {"end_date": "tomorrow"},
-         "end_date"),
+        (
+            "patient",
+            "post",
+            "/api/v1/sessions/",
+            {"routine_item": "x", "keypoints": {}},
+            "routine_item",
+        ),
+        (
+            "patient",
+            "post",
+            "/api/v1/sessions/",
+            {"routine_item": 1, "keypoints": "[]"},
+            "keypoints",
+        ),
+        (
+            "therapist",
+            "post",
+            "/api/v1/routines/",
+            {"patient": "me", "title": "T", "items": [{"exercise": "squat"}]},
+            "patient",
+        ),
+        (
+            "therapist",
+            "post",
+            "/api/v1/routines/",
+            {"patient": 1, "title": "T", "items": "squat"},
+            "items",
+        ),
+        ("therapist", "patch", "/api/v1/routines/{routine}/", {"end_date": "tomorrow"}, "end_date"),
         ("therapist", "post", "/api/v1/patients/", {"username": 5, "password": None}, "password"),
         ("therapist", "get", "/api/v1/patients/{patient}/adherence/?weeks=many", None, "weeks"),
     ],
 )
-def test_wrong_types_are_a_400_naming_the_field(world, api_client_for, who, method, url, data,
-                                                field):
-    url = url.format(session=world["session"].pk, routine=world["routine"].pk,
-                     patient=world["patient"].pk)
+def test_wrong_types_are_a_400_naming_the_field(
+    world, api_client_for, who, method, url, data, field
+):
+    url = url.format(
+        session=world["session"].pk, routine=world["routine"].pk, patient=world["patient"].pk
+    )
     response = getattr(api_client_for(world[who]), method)(url, data, format="json")
     assert response.status_code == 400, response.content
     assert field in response.json()
@@ -346,16 +379,31 @@ def test_wrong_types_are_a_400_naming_the_field(world, api_client_for, who, meth
     ("who", "method", "url", "data", "field"),
     [
         ("patient", "patch", "/api/v1/sessions/{session}/", {"pain_scor": 3}, "pain_scor"),
-        ("patient", "patch", "/api/v1/sessions/{session}/", {"status": "done"}, "status"),
+        (
+            "patient",
+            "patch",
+            "/api/v1/sessions/{session}/",
+            {"status": SessionStatus.DONE},
+            "status",
+        ),
         ("therapist", "patch", "/api/v1/routines/{routine}/", {"patient": 1}, "patient"),
-        ("therapist", "post", "/api/v1/routines/",
-         {"patient": 0, "title": "T", "items": [{"exercise": "squat", "dose": 3}]}, "items"),
-        ("anonymous", "post", "/api/v1/auth/token/",
-         {"username": "patient", "password": "x", "is_staff": True}, "is_staff"),
+        (
+            "therapist",
+            "post",
+            "/api/v1/routines/",
+            {"patient": 0, "title": "T", "items": [{"exercise": "squat", "dose": 3}]},
+            "items",
+        ),
+        (
+            "anonymous",
+            "post",
+            "/api/v1/auth/token/",
+            {"username": "patient", "password": "x", "is_staff": True},
+            "is_staff",
+        ),
     ],
 )
-def test_unknown_fields_are_a_400_naming_them(world, api_client_for, who, method, url, data,
-                                             field):
+def test_unknown_fields_are_a_400_naming_them(world, api_client_for, who, method, url, data, field):
     url = url.format(session=world["session"].pk, routine=world["routine"].pk)
     response = getattr(api_client_for(world[who]), method)(url, data, format="json")
     assert response.status_code == 400, response.content
@@ -381,9 +429,11 @@ def test_unknown_fields_are_a_400_naming_them(world, api_client_for, who, method
     ],
 )
 def test_other_users_ids_are_404(world, api_client_for, who, method, url):
-    url = url.format(other_session=world["other_session"].pk,
-                     other_routine=world["other_routine"].pk,
-                     other_patient=world["other_patient"].pk)
+    url = url.format(
+        other_session=world["other_session"].pk,
+        other_routine=world["other_routine"].pk,
+        other_patient=world["other_patient"].pk,
+    )
     response = getattr(api_client_for(world[who]), method)(url, {"pain_score": 1}, format="json")
     assert response.status_code == 404, (url, response.content)
 
@@ -391,10 +441,13 @@ def test_other_users_ids_are_404(world, api_client_for, who, method, url):
 def test_uploading_against_another_patients_item_is_refused(world, api_client_for):
     other_item = world["other_routine"].items.get()
     response = api_client_for(world["patient"]).post(
-        "/api/v1/sessions/", {"routine_item": other_item.pk, "keypoints": _track()},
+        "/api/v1/sessions/",
+        {"routine_item": other_item.pk, "keypoints": _track()},
         format="json",
     )
     assert response.status_code == 400 and "routine_item" in response.json()
-    assert not ExerciseSession.objects.filter(routine_item=other_item).exclude(
-        pk=world["other_session"].pk
-    ).exists()
+    assert (
+        not ExerciseSession.objects.filter(routine_item=other_item)
+        .exclude(pk=world["other_session"].pk)
+        .exists()
+    )

@@ -15,9 +15,9 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
-from therapy_helpers_reliability import MP4_HEADER, done_session, make_clip_session
 
 from exercises.services import exercise_create_custom
+from tests.support.sessions import MP4_HEADER, done_session, make_clip_session
 from therapy import services
 from therapy.models import ApiToken, AuditEvent, ExerciseSession, SessionStatus
 
@@ -52,8 +52,12 @@ def world(users, routine, other_routine, exercises_catalog):
 PUBLIC = {"healthz", "healthz/", "api-schema", "api-docs", "login", "home", "api:auth-token"}
 # The parameter's kind follows from the path segment before it.
 KIND_BY_SEGMENT = {
-    "patients": "patient", "routines": "routine", "sessions": "session", "items": "item",
-    "exercise": "item", "exercises": "custom",
+    "patients": "patient",
+    "routines": "routine",
+    "sessions": "session",
+    "items": "item",
+    "exercise": "item",
+    "exercises": "custom",
 }
 
 
@@ -81,8 +85,10 @@ def _fill(route: str, world: dict, owner: str) -> str:
         before = route[: match.start()].rstrip("/").rsplit("/", 1)[-1]
         kind = KIND_BY_SEGMENT.get(before)
         if kind is None:
-            pytest.fail(f"route {route!r}: cannot tell what <{match.group(1)}> names; add the "
-                        f"segment {before!r} to KIND_BY_SEGMENT")
+            pytest.fail(
+                f"route {route!r}: cannot tell what <{match.group(1)}> names; add the "
+                f"segment {before!r} to KIND_BY_SEGMENT"
+            )
         obj = world[owner + kind]
         return obj.slug if kind == "custom" else str(obj.pk)
 
@@ -120,17 +126,27 @@ def test_nobody_reaches_another_patients_objects_on_any_route(world, who):
         for method in ("get", "post", "patch"):
             response = client.generic(method.upper(), url, "{}", "application/json")
             assert response.status_code in (400, 403, 404, 405), (
-                who, method, url, response.status_code)
+                who,
+                method,
+                url,
+                response.status_code,
+            )
             checked += 1
     assert checked >= 30
 
 
 def test_retry_endpoint_permissions(world, api_client_for):
-    failed = make_clip_session(patient=world["patient"], routine_item=world["item"],
-                               status=SessionStatus.FAILED)
+    failed = make_clip_session(
+        patient=world["patient"], routine_item=world["item"], status=SessionStatus.FAILED
+    )
     url = f"/api/v1/sessions/{failed.pk}/retry/"
-    expected = {"anonymous": 401, "therapist": 403, "other_therapist": 403, "other_patient": 404,
-                "patient": 202}
+    expected = {
+        "anonymous": 401,
+        "therapist": 403,
+        "other_therapist": 403,
+        "other_patient": 404,
+        "patient": 202,
+    }
     got = {who: api_client_for(world[who]).post(url).status_code for who in expected}
     assert got == expected
     failed.refresh_from_db()
@@ -150,8 +166,12 @@ def test_media_files_have_no_public_url(world, client):
 
 
 def _token(client, username, password, ip="10.0.0.1"):
-    return client.post("/api/v1/auth/token/", {"username": username, "password": password},
-                       format="json", REMOTE_ADDR=ip)
+    return client.post(
+        "/api/v1/auth/token/",
+        {"username": username, "password": password},
+        format="json",
+        REMOTE_ADDR=ip,
+    )
 
 
 def test_login_lockout_after_repeated_failures(world, settings):
@@ -200,7 +220,10 @@ def test_token_requests_are_throttled_per_address(world, settings):
 
 def test_api_rate_limits(world, settings, api_client_for):
     settings.API_THROTTLE_RATES = {
-        **settings.API_THROTTLE_RATES, "user": "5/min", "anon": "2/min", "upload": "2/hour",
+        **settings.API_THROTTLE_RATES,
+        "user": "5/min",
+        "anon": "2/min",
+        "upload": "2/hour",
     }
     patient = api_client_for(world["patient"])
     assert [patient.get("/api/v1/routines/").status_code for _ in range(6)] == [200] * 5 + [429]
@@ -212,10 +235,17 @@ def test_api_rate_limits(world, settings, api_client_for):
     settings.API_THROTTLE_RATES = {**settings.API_THROTTLE_RATES, "user": "100/min"}
     other = api_client_for(world["other_patient"])
     item = world["other_item"].pk
-    track = {"video": {"width": 100, "height": 100}, "timestamps": [0.0, 0.1],
-             "keypoints": [[[50.0, 50.0, 0.9]] * 17] * 2}
-    codes = [other.post("/api/v1/sessions/", {"routine_item": item, "keypoints": track},
-                        format="json").status_code for _ in range(3)]
+    track = {
+        "video": {"width": 100, "height": 100},
+        "timestamps": [0.0, 0.1],
+        "keypoints": [[[50.0, 50.0, 0.9]] * 17] * 2,
+    }
+    codes = [
+        other.post(
+            "/api/v1/sessions/", {"routine_item": item, "keypoints": track}, format="json"
+        ).status_code
+        for _ in range(3)
+    ]
     assert codes == [202, 202, 429]
     assert other.get("/api/v1/sessions/").status_code == 200  # reading is not an upload
 
@@ -226,8 +256,12 @@ def test_forwarded_for_does_not_evade_the_throttle(world, settings):
     settings.API_THROTTLE_RATES = {**settings.API_THROTTLE_RATES, "login": "2/min"}
     client = APIClient()
     codes = [
-        client.post("/api/v1/auth/token/", {"username": "x", "password": "y"}, format="json",
-                    HTTP_X_FORWARDED_FOR=f"203.0.113.{i}").status_code
+        client.post(
+            "/api/v1/auth/token/",
+            {"username": "x", "password": "y"},
+            format="json",
+            HTTP_X_FORWARDED_FOR=f"203.0.113.{i}",
+        ).status_code
         for i in range(3)
     ]
     assert codes[-1] == 429
@@ -265,12 +299,16 @@ def test_token_expiry_and_revocation(world, api_client_for):
 
 def test_csrf_is_enforced_on_every_form_and_session_api_write(world):
     client = Client(enforce_csrf_checks=True)
-    assert client.post("/accounts/login/", {"username": "patient", "password": PASSWORD}
-                       ).status_code == 403
+    assert (
+        client.post("/accounts/login/", {"username": "patient", "password": PASSWORD}).status_code
+        == 403
+    )
     page = client.get("/accounts/login/")
     token = page.cookies["csrftoken"].value
-    signed_in = client.post("/accounts/login/", {"username": "therapist", "password": PASSWORD,
-                                                 "csrfmiddlewaretoken": token})
+    signed_in = client.post(
+        "/accounts/login/",
+        {"username": "therapist", "password": PASSWORD, "csrfmiddlewaretoken": token},
+    )
     assert signed_in.status_code == 302
 
     # Every route that accepts a POST refuses one without the token (none is csrf_exempt).
@@ -287,8 +325,11 @@ def test_csrf_is_enforced_on_every_form_and_session_api_write(world):
     assert refused >= 8
 
     # The API with a session cookie needs the token too; with a token header it does not.
-    response = client.patch(f"/api/v1/sessions/{world['session'].pk}/", '{"pain_score": 2}',
-                            content_type="application/json")
+    response = client.patch(
+        f"/api/v1/sessions/{world['session'].pk}/",
+        '{"pain_score": 2}',
+        content_type="application/json",
+    )
     assert response.status_code == 403 and "CSRF" in response.json()["detail"]
 
 
@@ -308,7 +349,11 @@ def test_manage_py_check_deploy_is_clean_under_production_settings():
     }
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
@@ -328,10 +373,19 @@ def test_production_settings_values():
         " s.SECURE_SSL_REDIRECT, s.SECURE_HSTS_SECONDS >= 31536000, s.X_FRAME_OPTIONS,"
         " s.CACHES['default']['BACKEND'].endswith('RedisCache'))"
     )
-    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env,
-                            capture_output=True, text=True, timeout=60)
-    assert result.stdout.split() == ["False", "True", "True", "True", "True", "True", "DENY",
-                                     "True"], result.stderr
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+    )
+    assert result.stdout.split() == [
+        "False",
+        "True",
+        "True",
+        "True",
+        "True",
+        "True",
+        "DENY",
+        "True",
+    ], result.stderr
 
 
 # --- Content-Security-Policy ---------------------------------------------------------------
@@ -367,16 +421,25 @@ def test_csp_allows_only_our_own_origin(world, client):
         assert "'unsafe-inline'" not in response["Content-Security-Policy"]
 
 
-ASSET = re.compile(r"""<(?:script|link|img|iframe|source|video)\b[^>]*?\b(?:src|href)=["']([^"']+)""",
-                   re.I)
+ASSET = re.compile(
+    r"""<(?:script|link|img|iframe|source|video)\b[^>]*?\b(?:src|href)=["']([^"']+)""", re.I
+)
 
 
 def test_pages_load_no_third_party_script(world, client):
     pages = {
-        "therapist": ["/therapist/", f"/therapist/patients/{world['patient'].pk}/",
-                      f"/therapist/sessions/{world['session'].pk}/", "/api/docs/"],
-        "patient": ["/patient/", f"/patient/exercise/{world['item'].pk}/", "/patient/history/",
-                    f"/patient/sessions/{world['session'].pk}/"],
+        "therapist": [
+            "/therapist/",
+            f"/therapist/patients/{world['patient'].pk}/",
+            f"/therapist/sessions/{world['session'].pk}/",
+            "/api/docs/",
+        ],
+        "patient": [
+            "/patient/",
+            f"/patient/exercise/{world['item'].pk}/",
+            "/patient/history/",
+            f"/patient/sessions/{world['session'].pk}/",
+        ],
         None: ["/accounts/login/", "/admin/login/"],
     }
     seen = 0
@@ -406,17 +469,26 @@ def test_audit_log_records_who_viewed_or_changed_which_patients_data(world, api_
     response = therapist.get(f"/api/v1/sessions/{session.pk}/clip/")
     b"".join(response.streaming_content)
     assert therapist.get(f"/api/v1/patients/{world['patient'].pk}/").status_code == 200
-    assert therapist.patch(f"/api/v1/routines/{world['routine'].pk}/", {"title": "New"},
-                           format="json").status_code == 200
-    assert api_client_for(world["patient"]).patch(
-        f"/api/v1/sessions/{session.pk}/", {"pain_score": 4}, format="json").status_code == 200
+    assert (
+        therapist.patch(
+            f"/api/v1/routines/{world['routine'].pk}/", {"title": "New"}, format="json"
+        ).status_code
+        == 200
+    )
+    assert (
+        api_client_for(world["patient"])
+        .patch(f"/api/v1/sessions/{session.pk}/", {"pain_score": 4}, format="json")
+        .status_code
+        == 200
+    )
     # Refused requests leave no "viewed" event.
-    assert api_client_for(world["other_therapist"]).get(
-        f"/api/v1/sessions/{session.pk}/").status_code == 404
+    assert (
+        api_client_for(world["other_therapist"]).get(f"/api/v1/sessions/{session.pk}/").status_code
+        == 404
+    )
 
     events = list(AuditEvent.objects.order_by("id"))
-    rows = [(e.actor_username, e.action, e.target, e.target_id, e.patient_username)
-            for e in events]
+    rows = [(e.actor_username, e.action, e.target, e.target_id, e.patient_username) for e in events]
     assert rows == [
         ("therapist", "view", "session", str(session.pk), "patient"),
         ("therapist", "download", "clip", str(session.pk), "patient"),
@@ -461,13 +533,20 @@ def test_deleting_a_patient_deletes_their_clips_from_storage(
 ):
     patient = world["patient"]
     track = services.session_create_from_track(
-        patient=patient, routine_item=world["item"],
-        track={"video": {"width": 100, "height": 100}, "timestamps": [0.0, 0.1],
-               "keypoints": [[[50.0, 50.0, 0.9]] * 17] * 2},
+        patient=patient,
+        routine_item=world["item"],
+        track={
+            "video": {"width": 100, "height": 100},
+            "timestamps": [0.0, 0.1],
+            "keypoints": [[[50.0, 50.0, 0.9]] * 17] * 2,
+        },
     )
     sessions = [world["session"], track]
-    files = [Path(world["session"].clip.path), Path(world["session"].result.keypoint_track.path),
-             Path(track.uploaded_track.path)]
+    files = [
+        Path(world["session"].clip.path),
+        Path(world["session"].result.keypoint_track.path),
+        Path(track.uploaded_track.path),
+    ]
     other_clip = Path(world["other_session"].clip.path)
     assert all(f.is_file() for f in files + [other_clip])
     assert all(re.fullmatch(r"[0-9a-f]{32}\.(mp4|json)", f.name) for f in files)
@@ -481,8 +560,12 @@ def test_deleting_a_patient_deletes_their_clips_from_storage(
 
 def test_clip_bytes_are_served_only_after_the_check(world, api_client_for):
     session = world["session"]
-    assert api_client_for(world["other_patient"]).get(
-        f"/api/v1/sessions/{session.pk}/clip/").status_code == 404
+    assert (
+        api_client_for(world["other_patient"])
+        .get(f"/api/v1/sessions/{session.pk}/clip/")
+        .status_code
+        == 404
+    )
     response = api_client_for(world["patient"]).get(f"/api/v1/sessions/{session.pk}/clip/")
     assert b"".join(response.streaming_content).startswith(MP4_HEADER)
     assert response["Cache-Control"] == "private, no-store"
@@ -493,8 +576,9 @@ def test_staff_can_delete_a_patient_in_the_admin_and_their_clips_go(
 ):
     from therapy.models import User
 
-    staff = User.objects.create_user("auditor-admin", password="x" * 12, is_staff=True,
-                                     is_superuser=True, role="staff")
+    staff = User.objects.create_user(
+        "auditor-admin", password="x" * 12, is_staff=True, is_superuser=True, role="staff"
+    )
     patient = world["patient"]
     clip = Path(world["session"].clip.path)
     client.force_login(staff)
@@ -509,8 +593,11 @@ def test_staff_can_delete_a_patient_in_the_admin_and_their_clips_go(
 
 def test_clip_view_serves_byte_ranges_for_seeking(world, api_client_for):
     session = world["session"]
-    whole = b"".join(api_client_for(world["patient"]).get(
-        f"/api/v1/sessions/{session.pk}/clip/").streaming_content)
+    whole = b"".join(
+        api_client_for(world["patient"])
+        .get(f"/api/v1/sessions/{session.pk}/clip/")
+        .streaming_content
+    )
     client = api_client_for(world["patient"])
     url = f"/api/v1/sessions/{session.pk}/clip/"
     part = client.get(url, HTTP_RANGE="bytes=4-11")
@@ -523,4 +610,6 @@ def test_clip_view_serves_byte_ranges_for_seeking(world, api_client_for):
     assert b"".join(open_ended.streaming_content) == whole[10:]
     assert client.get(url, HTTP_RANGE=f"bytes={len(whole)}-").status_code == 416
     # The range is served only after the same permission check as the whole clip.
-    assert api_client_for(world["other_patient"]).get(url, HTTP_RANGE="bytes=0-1").status_code == 404
+    assert (
+        api_client_for(world["other_patient"]).get(url, HTTP_RANGE="bytes=0-1").status_code == 404
+    )

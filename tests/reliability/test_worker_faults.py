@@ -14,11 +14,11 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 from django.utils import timezone
-from reliability_media import loop_clip
-from shared_data import require_testdata, skip_or_fail
-from therapy_helpers_reliability import fake_output, make_clip_session
-from worker_process import ROOT, WorkerProcess, worker_env
 
+from tests.support.media import loop_clip
+from tests.support.sessions import engine_result, make_clip_session
+from tests.support.shared_data import require_testdata, skip_or_fail
+from tests.support.worker_process import ROOT, WorkerProcess, worker_env
 from therapy import services
 from therapy.models import ExerciseSession, SessionResult, SessionStatus
 from therapy.tasks import INTERNAL_ERROR, session_analyze_task
@@ -35,8 +35,12 @@ def _track(frames: int = 30) -> dict:
     }
 
 
-def _wait_status(session_id: int, statuses: set[str], timeout: float = WAIT_SECONDS,
-                 worker: WorkerProcess | None = None) -> ExerciseSession:
+def _wait_status(
+    session_id: int,
+    statuses: set[str],
+    timeout: float = WAIT_SECONDS,
+    worker: WorkerProcess | None = None,
+) -> ExerciseSession:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         session = ExerciseSession.objects.get(pk=session_id)
@@ -53,9 +57,9 @@ pytestmark_db = pytest.mark.django_db
 
 
 @pytestmark_db
-def test_a_task_failing_every_time_ends_failed_after_bounded_retries(patient, routine,
-                                                                      monkeypatch,
-                                                                      api_client_for):
+def test_a_task_failing_every_time_ends_failed_after_bounded_retries(
+    patient, routine, monkeypatch, api_client_for
+):
     calls = []
 
     def broken_storage(path, **kwargs):
@@ -73,23 +77,29 @@ def test_a_task_failing_every_time_ends_failed_after_bounded_retries(patient, ro
     # The patient sees why, and can try again.
     client = api_client_for(patient)
     body = client.get(f"/api/v1/sessions/{session.pk}/").json()
-    assert (body["status"], body["error"]) == ("failed", INTERNAL_ERROR)
-    monkeypatch.setattr("pose.pipeline.analyze_clip", lambda path, **kw: fake_output(2))
+    assert (body["status"], body["error"]) == (SessionStatus.FAILED, INTERNAL_ERROR)
+    monkeypatch.setattr("pose.pipeline.analyze_clip", lambda path, **kw: engine_result(2))
     retried = client.post(f"/api/v1/sessions/{session.pk}/retry/")
-    assert retried.status_code == 202 and retried.json()["status"] == "queued"
+    assert retried.status_code == 202 and retried.json()["status"] == SessionStatus.QUEUED
     session_analyze_task.apply(args=[session.pk])
     body = client.get(f"/api/v1/sessions/{session.pk}/").json()
-    assert body["status"] == "done" and body["result"]["rep_count"] == 2 and body["error"] == ""
+    assert (
+        body["status"] == SessionStatus.DONE
+        and body["result"]["rep_count"] == 2
+        and body["error"] == ""
+    )
 
 
 @pytestmark_db
-def test_a_session_that_keeps_killing_its_worker_stops_after_its_attempts(patient, routine,
-                                                                           settings,
-                                                                           monkeypatch):
-    monkeypatch.setattr("pose.pipeline.analyze_clip",
-                        lambda path, **kw: pytest.fail("must not run again"))
-    session = make_clip_session(patient=patient, routine_item=routine.items.get(),
-                                status=SessionStatus.PROCESSING)
+def test_a_session_that_keeps_killing_its_worker_stops_after_its_attempts(
+    patient, routine, settings, monkeypatch
+):
+    monkeypatch.setattr(
+        "pose.pipeline.analyze_clip", lambda path, **kw: pytest.fail("must not run again")
+    )
+    session = make_clip_session(
+        patient=patient, routine_item=routine.items.get(), status=SessionStatus.PROCESSING
+    )
     ExerciseSession.objects.filter(pk=session.pk).update(attempts=settings.ANALYSIS_MAX_ATTEMPTS)
     session_analyze_task.apply(args=[session.pk])  # a redelivery after the last crash
     session.refresh_from_db()
@@ -100,8 +110,9 @@ def test_a_session_that_keeps_killing_its_worker_stops_after_its_attempts(patien
 @pytestmark_db
 def test_duplicate_delivery_analyses_once_and_stores_one_result(patient, routine, monkeypatch):
     calls = []
-    monkeypatch.setattr("pose.pipeline.analyze_clip",
-                        lambda path, **kw: calls.append(path) or fake_output(3))
+    monkeypatch.setattr(
+        "pose.pipeline.analyze_clip", lambda path, **kw: calls.append(path) or engine_result(3)
+    )
     session = make_clip_session(patient=patient, routine_item=routine.items.get())
     for _ in range(3):
         session_analyze_task.apply(args=[session.pk], task_id="same-task-id")
@@ -119,7 +130,7 @@ def test_concurrent_duplicate_deliveries_store_one_result(patient, routine, monk
 
     def slow_engine(path, **kwargs):
         time.sleep(0.3)
-        return fake_output(4)
+        return engine_result(4)
 
     monkeypatch.setattr("pose.pipeline.analyze_clip", slow_engine)
     session = make_clip_session(patient=patient, routine_item=routine.items.get())
@@ -147,8 +158,9 @@ def test_concurrent_duplicate_deliveries_store_one_result(patient, routine, monk
 
 
 @pytestmark_db
-def test_sweep_requeues_stuck_and_lost_sessions(patient, routine, settings, monkeypatch,
-                                                django_capture_on_commit_callbacks):
+def test_sweep_requeues_stuck_and_lost_sessions(
+    patient, routine, settings, monkeypatch, django_capture_on_commit_callbacks
+):
     sent = []
     monkeypatch.setattr(session_analyze_task, "delay", lambda session_id: sent.append(session_id))
     item = routine.items.get()
@@ -161,11 +173,13 @@ def test_sweep_requeues_stuck_and_lost_sessions(patient, routine, settings, monk
         return session
 
     stuck = make(SessionStatus.PROCESSING, started_at=long_ago, attempts=1)
-    exhausted = make(SessionStatus.PROCESSING, started_at=long_ago,
-                     attempts=settings.ANALYSIS_MAX_ATTEMPTS)
+    exhausted = make(
+        SessionStatus.PROCESSING, started_at=long_ago, attempts=settings.ANALYSIS_MAX_ATTEMPTS
+    )
     running = make(SessionStatus.PROCESSING, started_at=now, attempts=1)
-    lost = make(SessionStatus.QUEUED, queued_at=now - timedelta(
-        seconds=settings.STUCK_QUEUED_SECONDS + 1))
+    lost = make(
+        SessionStatus.QUEUED, queued_at=now - timedelta(seconds=settings.STUCK_QUEUED_SECONDS + 1)
+    )
     fresh = make(SessionStatus.QUEUED, queued_at=now)
     done = make(SessionStatus.DONE, started_at=long_ago)
 
@@ -174,7 +188,8 @@ def test_sweep_requeues_stuck_and_lost_sessions(patient, routine, settings, monk
         call_command("requeue_stuck_sessions", stdout=out)
     assert sorted(sent) == sorted([stuck.pk, lost.pk])
     assert "re-queued 1 stuck in processing, re-sent 1 queued, failed 1 out of attempts" in (
-        out.getvalue())
+        out.getvalue()
+    )
     states = {s.pk: s for s in ExerciseSession.objects.all()}
     assert states[stuck.pk].status == SessionStatus.QUEUED
     assert states[stuck.pk].queued_at >= now
@@ -209,7 +224,6 @@ def test_the_sweep_runs_periodically_under_celery_beat(settings):
 # --- Real worker processes ------------------------------------------------------------------
 
 
-
 @pytest.fixture(scope="module")
 def shared_media(tmp_path_factory) -> Path:
     return tmp_path_factory.mktemp("fault-media")
@@ -240,10 +254,12 @@ def start_worker(fault_media, tmp_path, django_db_blocker):
     workers: list[WorkerProcess] = []
 
     def start(name: str = "fault") -> WorkerProcess:
-        env = worker_env(media_root=fault_media, broker_url=settings.CELERY_BROKER_URL,
-                         database=connection.settings_dict)
-        worker = WorkerProcess(env=env, log_path=tmp_path / f"{name}-{len(workers)}.log",
-                               name=name)
+        env = worker_env(
+            media_root=fault_media,
+            broker_url=settings.CELERY_BROKER_URL,
+            database=connection.settings_dict,
+        )
+        worker = WorkerProcess(env=env, log_path=tmp_path / f"{name}-{len(workers)}.log", name=name)
         workers.append(worker)
         return worker.start()
 
@@ -286,8 +302,9 @@ def test_worker_killed_mid_analysis_then_a_worker_comes_back(
     out = io.StringIO()
     call_command("requeue_stuck_sessions", "--processing-for", "0", stdout=out)
     assert "re-queued 1 stuck in processing" in out.getvalue()
-    session = _wait_status(session_id, {SessionStatus.DONE, SessionStatus.FAILED},
-                           worker=replacement)
+    session = _wait_status(
+        session_id, {SessionStatus.DONE, SessionStatus.FAILED}, worker=replacement
+    )
     assert session.status == SessionStatus.DONE, session.error
     assert session.attempts == 2
     assert SessionResult.objects.filter(session_id=session_id).count() == 1
@@ -317,8 +334,12 @@ def test_worker_child_killed_mid_analysis_is_redelivered_at_once(
 
 
 def _redis_up() -> bool:
-    result = subprocess.run(["redis-cli", "-h", "127.0.0.1", "-p", "6379", "ping"],
-                            capture_output=True, text=True, timeout=5)
+    result = subprocess.run(
+        ["redis-cli", "-h", "127.0.0.1", "-p", "6379", "ping"],
+        capture_output=True,
+        text=True,
+        timeout=5,
+    )
     return result.stdout.strip() == "PONG"
 
 
@@ -331,16 +352,23 @@ def redis_restart():
         skip_or_fail("Redis is not running on 127.0.0.1:6379 (make test starts it)")
 
     def stop():
-        subprocess.run(["redis-cli", "-h", "127.0.0.1", "-p", "6379", "shutdown", "nosave"],
-                       capture_output=True, timeout=10)
+        subprocess.run(
+            ["redis-cli", "-h", "127.0.0.1", "-p", "6379", "shutdown", "nosave"],
+            capture_output=True,
+            timeout=10,
+        )
         deadline = time.monotonic() + 10
         while _redis_up() and time.monotonic() < deadline:
             time.sleep(0.1)
         assert not _redis_up()
 
     def start():
-        subprocess.run(["bash", str(ROOT / "scripts" / "services.sh")], check=True,
-                       capture_output=True, timeout=60)
+        subprocess.run(
+            ["bash", str(ROOT / "scripts" / "services.sh")],
+            check=True,
+            capture_output=True,
+            timeout=60,
+        )
         assert _redis_up()
 
     yield stop, start
@@ -358,34 +386,37 @@ def test_redis_restart_with_sessions_queued_loses_nothing(
     client = api_client_for(patient)
 
     def upload() -> int:
-        response = client.post("/api/v1/sessions/", {"routine_item": item.pk,
-                                                     "keypoints": _track()}, format="json")
+        response = client.post(
+            "/api/v1/sessions/", {"routine_item": item.pk, "keypoints": _track()}, format="json"
+        )
         assert response.status_code == 202, response.content
         return response.json()["id"]
 
     queued = [upload() for _ in range(3)]  # in Redis; no worker yet
     stop_redis()
     during = upload()  # the API still takes uploads while the broker is down
-    assert client.get(f"/api/v1/sessions/{during}/").json()["status"] == "queued"
+    assert client.get(f"/api/v1/sessions/{during}/").json()["status"] == SessionStatus.QUEUED
     start_redis()  # empty: the three messages are gone
 
     worker = start_worker("after-restart")
     time.sleep(1.0)
-    assert set(ExerciseSession.objects.values_list("status", flat=True)) == {"queued"}
+    assert set(ExerciseSession.objects.values_list("status", flat=True)) == {SessionStatus.QUEUED}
     out = io.StringIO()
     call_command("requeue_stuck_sessions", "--queued-for", "0", stdout=out)
     assert "re-sent 4 queued" in out.getvalue()
     for session_id in queued + [during]:
-        session = _wait_status(session_id, {SessionStatus.DONE, SessionStatus.FAILED},
-                               worker=worker)
+        session = _wait_status(
+            session_id, {SessionStatus.DONE, SessionStatus.FAILED}, worker=worker
+        )
         assert session.status == SessionStatus.DONE, session.error
     assert SessionResult.objects.count() == 4
 
 
 @pytest.mark.slow
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_the_same_message_delivered_twice_to_a_real_worker(start_worker, api_client_for,
-                                                           patient, routine):
+def test_the_same_message_delivered_twice_to_a_real_worker(
+    start_worker, api_client_for, patient, routine
+):
     item = routine.items.get()
     worker = start_worker("duplicate")
     response = api_client_for(patient).post(

@@ -8,9 +8,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from rest_framework.test import APIClient
-from therapy_helpers import MP4_HEADER
 
-from therapy.models import ApiToken, ExerciseSession, RoutineItem
+from tests.support.sessions import MP4_HEADER
+from therapy.models import ApiToken, ExerciseSession, RoutineItem, SessionStatus
 
 pytestmark = pytest.mark.django_db
 
@@ -50,8 +50,12 @@ def test_therapist_creates_patient_and_routine(therapist, api_client_for, exerci
     client = api_client_for(therapist)
     response = client.post(
         "/api/v1/patients/",
-        {"username": "ann", "password": "a-long-pass-phrase-9", "first_name": "Ann",
-         "last_name": "Lee"},
+        {
+            "username": "ann",
+            "password": "a-long-pass-phrase-9",
+            "first_name": "Ann",
+            "last_name": "Lee",
+        },
         format="json",
     )
     assert response.status_code == 201, response.content
@@ -61,10 +65,14 @@ def test_therapist_creates_patient_and_routine(therapist, api_client_for, exerci
 
     response = client.post(
         "/api/v1/routines/",
-        {"patient": patient_id, "title": "Knee", "items": [
-            {"exercise": "squat", "sets": 3, "reps": 10, "per_week": 3},
-            {"exercise": "single_leg_stance", "hold_seconds": 30, "per_week": 5},
-        ]},
+        {
+            "patient": patient_id,
+            "title": "Knee",
+            "items": [
+                {"exercise": "squat", "sets": 3, "reps": 10, "per_week": 3},
+                {"exercise": "single_leg_stance", "hold_seconds": 30, "per_week": 5},
+            ],
+        },
         format="json",
     )
     assert response.status_code == 201, response.content
@@ -91,8 +99,11 @@ def test_routine_change_keeps_history(routine, therapist, patient, api_client_fo
     client = api_client_for(therapist)
     response = client.patch(
         f"/api/v1/routines/{routine.pk}/",
-        {"items": [{"id": old_item.pk, "exercise": "shoulder_abduction", "reps": 15,
-                    "per_week": 4}]},
+        {
+            "items": [
+                {"id": old_item.pk, "exercise": "shoulder_abduction", "reps": 15, "per_week": 4}
+            ]
+        },
         format="json",
     )
     assert response.status_code == 200, response.content
@@ -132,8 +143,14 @@ def test_bad_uploads_are_refused_with_a_reason(routine, patient, api_client_for,
 
     bad_track = client.post(
         "/api/v1/sessions/",
-        {"routine_item": item.pk, "keypoints": {"video": {"width": 10, "height": 10},
-                                                "timestamps": [0, 1], "keypoints": [[1, 2]]}},
+        {
+            "routine_item": item.pk,
+            "keypoints": {
+                "video": {"width": 10, "height": 10},
+                "timestamps": [0, 1],
+                "keypoints": [[1, 2]],
+            },
+        },
         format="json",
     )
     assert bad_track.status_code == 400 and "keypoints" in bad_track.json()
@@ -172,7 +189,9 @@ def test_upload_handler_stops_lying_content_length(routine, patient, settings, r
     assert request.upload_too_large
 
 
-def test_session_upload_and_feedback(routine, patient, api_client_for, django_capture_on_commit_callbacks, monkeypatch):
+def test_session_upload_and_feedback(
+    routine, patient, api_client_for, django_capture_on_commit_callbacks, monkeypatch
+):
     queued = []
     monkeypatch.setattr("therapy.tasks.session_analyze_task.delay", queued.append)
     client = api_client_for(patient)
@@ -181,7 +200,7 @@ def test_session_upload_and_feedback(routine, patient, api_client_for, django_ca
         response = _upload(client, item, MP4_HEADER + b"\x00" * 100)
     assert response.status_code == 202
     body = response.json()
-    assert body["status"] == "queued" and body["result"] is None
+    assert body["status"] == SessionStatus.QUEUED and body["result"] is None
     assert queued == [body["id"]]
     session = ExerciseSession.objects.get()
     assert session.clip.name.startswith("clips/") and "clip" not in session.clip.name[6:]
@@ -197,8 +216,12 @@ def test_custom_exercise(therapist, api_client_for, exercises_catalog):
     client = api_client_for(therapist)
     response = client.post(
         "/api/v1/exercises/",
-        {"base": "squat", "name": "Shallow squat", "params": {"min_range": 15},
-         "instructions": "Only halfway down."},
+        {
+            "base": "squat",
+            "name": "Shallow squat",
+            "params": {"min_range": 15},
+            "instructions": "Only halfway down.",
+        },
         format="json",
     )
     assert response.status_code == 201, response.content
@@ -207,7 +230,52 @@ def test_custom_exercise(therapist, api_client_for, exercises_catalog):
     assert body["params"]["min_range"] == 15
     assert body["params"]["joint"] == exercises_catalog["squat"].params["joint"]
     bad = client.post(
-        "/api/v1/exercises/", {"base": "squat", "name": "X", "params": {"rocket": 1}},
+        "/api/v1/exercises/",
+        {"base": "squat", "name": "X", "params": {"rocket": 1}},
         format="json",
     )
     assert bad.status_code == 400 and "rocket" in str(bad.json())
+
+
+@pytest.mark.parametrize(
+    "params, message",
+    [
+        ({"joint": "</script><script>alert(1)</script>"}, "joint must be one of: knee_flexion"),
+        ({"side": "middle"}, "side must be one of: left, right, both, best"),
+        ({"enter": 100}, "give both 'enter' and 'exit' thresholds, or neither"),
+    ],
+)
+def test_custom_exercise_params_the_engine_refuses_are_a_400(
+    therapist, api_client_for, exercises_catalog, params, message
+):
+    from exercises.models import Exercise
+
+    client = api_client_for(therapist)
+    response = client.post(
+        "/api/v1/exercises/", {"base": "squat", "name": "Bad", "params": params}, format="json"
+    )
+    assert response.status_code == 400, response.content
+    assert message in str(response.json()["params"])
+    assert not Exercise.objects.filter(is_builtin=False).exists()
+
+
+def test_session_result_has_summary_and_its_deprecated_alias(patient, routine, api_client_for):
+    from tests.support.sessions import make_done_session, recorded_result
+
+    session = make_done_session(patient=patient, routine_item=routine.items.get())
+    result = api_client_for(patient).get(f"/api/v1/sessions/{session.pk}/").json()["result"]
+    assert result["summary"] == recorded_result().measures.summary.to_json()
+    assert result["angles_summary"] == result["summary"]
+    assert result["rep_count"] == 1
+
+
+def test_schema_marks_angles_summary_deprecated(api_client_for, therapist):
+    import yaml
+
+    response = api_client_for(therapist).get("/api/schema/")
+    assert response.status_code == 200
+    schema = yaml.safe_load(response.content)
+    props = schema["components"]["schemas"]["ResultOut"]["properties"]
+    assert props["angles_summary"]["deprecated"] is True and props["angles_summary"]["readOnly"]
+    assert "Deprecated alias of summary" in props["angles_summary"]["description"]
+    assert "summary" in props and props["rep_count"]["nullable"] is True

@@ -6,8 +6,8 @@ import socket
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from therapy_helpers import MP4_HEADER, fake_output
 
+from tests.support.sessions import MP4_HEADER, engine_result
 from therapy import services
 from therapy.models import ExerciseSession, SessionStatus
 
@@ -27,8 +27,11 @@ def moto_endpoint():
     server.start()
     endpoint = f"http://127.0.0.1:{port}"
     boto3.client(
-        "s3", endpoint_url=endpoint, region_name="us-east-1",
-        aws_access_key_id="test", aws_secret_access_key="test",
+        "s3",
+        endpoint_url=endpoint,
+        region_name="us-east-1",
+        aws_access_key_id="test",
+        aws_secret_access_key="test",
     ).create_bucket(Bucket=BUCKET)
     yield endpoint
     server.stop()
@@ -55,13 +58,17 @@ def s3_storage(settings, moto_endpoint):
     import boto3
 
     return boto3.client(
-        "s3", endpoint_url=moto_endpoint, region_name="us-east-1",
-        aws_access_key_id="test", aws_secret_access_key="test",
+        "s3",
+        endpoint_url=moto_endpoint,
+        region_name="us-east-1",
+        aws_access_key_id="test",
+        aws_secret_access_key="test",
     )
 
 
-def test_clip_goes_to_s3_and_back(s3_storage, routine, patient, therapist, api_client_for,
-                                  monkeypatch):
+def test_clip_goes_to_s3_and_back(
+    s3_storage, routine, patient, therapist, api_client_for, monkeypatch
+):
     item = routine.items.get()
     data = MP4_HEADER + bytes(range(256)) * 20
     response = api_client_for(patient).post(
@@ -81,7 +88,7 @@ def test_clip_goes_to_s3_and_back(s3_storage, routine, patient, therapist, api_c
     def engine(path, **kwargs):
         with open(path, "rb") as fh:
             seen["bytes"] = fh.read()
-        return fake_output()
+        return engine_result()
 
     monkeypatch.setattr("pose.pipeline.analyze_clip", engine)
     services.session_analyze(session_id=session.pk)

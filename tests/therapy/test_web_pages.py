@@ -8,8 +8,8 @@ import csv
 import io
 
 import pytest
-from therapy_helpers import make_clip_session, make_done_session
 
+from tests.support.sessions import make_clip_session, make_done_session
 from therapy.models import Routine, RoutineItem, SessionNote, SessionStatus
 
 pytestmark = pytest.mark.django_db
@@ -36,46 +36,133 @@ def _client(client, user):
 CASES = [
     ("home", "get", lambda w: "/", None, [302, 302, 302, 302, LOGIN]),
     ("patient today", "get", lambda w: "/patient/", None, [403, 200, 403, 200, LOGIN]),
-    ("patient exercise", "get", lambda w: f"/patient/exercise/{w['item'].pk}/", None,
-     [403, 200, 403, 404, LOGIN]),
+    (
+        "patient exercise",
+        "get",
+        lambda w: f"/patient/exercise/{w['item'].pk}/",
+        None,
+        [403, 200, 403, 404, LOGIN],
+    ),
     ("patient history", "get", lambda w: "/patient/history/", None, [403, 200, 403, 200, LOGIN]),
-    ("patient session", "get", lambda w: f"/patient/sessions/{w['session'].pk}/", None,
-     [403, 200, 403, 404, LOGIN]),
-    ("patient feedback", "post", lambda w: f"/patient/sessions/{w['session'].pk}/",
-     lambda w: {"pain_score": "4", "comment": "ok"}, [403, 302, 403, 404, LOGIN]),
+    (
+        "patient session",
+        "get",
+        lambda w: f"/patient/sessions/{w['session'].pk}/",
+        None,
+        [403, 200, 403, 404, LOGIN],
+    ),
+    (
+        "patient feedback",
+        "post",
+        lambda w: f"/patient/sessions/{w['session'].pk}/",
+        lambda w: {"pain_score": "4", "comment": "ok"},
+        [403, 302, 403, 404, LOGIN],
+    ),
     ("patient settings", "get", lambda w: "/patient/settings/", None, [403, 200, 403, 200, LOGIN]),
     ("dashboard", "get", lambda w: "/therapist/", None, [200, 403, 200, 403, LOGIN]),
-    ("patient add", "post", lambda w: "/therapist/patients/add/",
-     lambda w: {"add-first_name": "New", "add-last_name": "Person", "add-password": "pw-long-enough-1",
-                "add-username": f"new-{w['therapist'].pk}-{len(w)}"},
-     [302, 403, 302, 403, LOGIN]),
-    ("therapist patient", "get", lambda w: f"/therapist/patients/{w['patient'].pk}/", None,
-     [200, 403, 404, 403, LOGIN]),
-    ("routine create", "post", lambda w: f"/therapist/patients/{w['patient'].pk}/routines/",
-     lambda w: {"new-title": "More", "new-exercise": "squat", "new-sets": "1", "new-per_week": "2"},
-     [302, 403, 404, 403, LOGIN]),
-    ("privacy", "post", lambda w: f"/therapist/patients/{w['patient'].pk}/privacy/",
-     lambda w: {"privacy_mode": "on"}, [302, 403, 404, 403, LOGIN]),
-    ("export csv", "get", lambda w: f"/therapist/patients/{w['patient'].pk}/export.csv", None,
-     [200, 403, 404, 403, LOGIN]),
-    ("report", "get", lambda w: f"/therapist/patients/{w['patient'].pk}/report/", None,
-     [200, 403, 404, 403, LOGIN]),
-    ("item add", "post", lambda w: f"/therapist/routines/{w['routine'].pk}/items/",
-     lambda w: {f"add-{w['routine'].pk}-exercise": "squat", f"add-{w['routine'].pk}-sets": "1",
-                f"add-{w['routine'].pk}-per_week": "2"}, [302, 403, 404, 403, LOGIN]),
-    ("item edit", "post",
-     lambda w: f"/therapist/routines/{w['routine'].pk}/items/{w['item'].pk}/",
-     lambda w: {f"item-{w['item'].pk}-sets": "2", f"item-{w['item'].pk}-reps": "8",
-                f"item-{w['item'].pk}-per_week": "3", "action": "save"},
-     [302, 403, 404, 403, LOGIN]),
-    ("routine end", "post", lambda w: f"/therapist/routines/{w['routine'].pk}/end/", None,
-     [302, 403, 404, 403, LOGIN]),
-    ("session review", "get", lambda w: f"/therapist/sessions/{w['session'].pk}/", None,
-     [200, 403, 404, 403, LOGIN]),
-    ("session note", "post", lambda w: f"/therapist/sessions/{w['session'].pk}/notes/",
-     lambda w: {"text": "Good form", "at_seconds": "1.5"}, [302, 403, 404, 403, LOGIN]),
-    ("session clip", "get", lambda w: f"/sessions/{w['session'].pk}/clip/", None,
-     [200, 200, 404, 404, LOGIN]),
+    (
+        "patient add",
+        "post",
+        lambda w: "/therapist/patients/add/",
+        lambda w: {
+            "add-first_name": "New",
+            "add-last_name": "Person",
+            "add-password": "pw-long-enough-1",
+            "add-username": f"new-{w['therapist'].pk}-{len(w)}",
+        },
+        [302, 403, 302, 403, LOGIN],
+    ),
+    (
+        "therapist patient",
+        "get",
+        lambda w: f"/therapist/patients/{w['patient'].pk}/",
+        None,
+        [200, 403, 404, 403, LOGIN],
+    ),
+    (
+        "routine create",
+        "post",
+        lambda w: f"/therapist/patients/{w['patient'].pk}/routines/",
+        lambda w: {
+            "new-title": "More",
+            "new-exercise": "squat",
+            "new-sets": "1",
+            "new-per_week": "2",
+        },
+        [302, 403, 404, 403, LOGIN],
+    ),
+    (
+        "privacy",
+        "post",
+        lambda w: f"/therapist/patients/{w['patient'].pk}/privacy/",
+        lambda w: {"privacy_mode": "on"},
+        [302, 403, 404, 403, LOGIN],
+    ),
+    (
+        "export csv",
+        "get",
+        lambda w: f"/therapist/patients/{w['patient'].pk}/export.csv",
+        None,
+        [200, 403, 404, 403, LOGIN],
+    ),
+    (
+        "report",
+        "get",
+        lambda w: f"/therapist/patients/{w['patient'].pk}/report/",
+        None,
+        [200, 403, 404, 403, LOGIN],
+    ),
+    (
+        "item add",
+        "post",
+        lambda w: f"/therapist/routines/{w['routine'].pk}/items/",
+        lambda w: {
+            f"add-{w['routine'].pk}-exercise": "squat",
+            f"add-{w['routine'].pk}-sets": "1",
+            f"add-{w['routine'].pk}-per_week": "2",
+        },
+        [302, 403, 404, 403, LOGIN],
+    ),
+    (
+        "item edit",
+        "post",
+        lambda w: f"/therapist/routines/{w['routine'].pk}/items/{w['item'].pk}/",
+        lambda w: {
+            f"item-{w['item'].pk}-sets": "2",
+            f"item-{w['item'].pk}-reps": "8",
+            f"item-{w['item'].pk}-per_week": "3",
+            "action": "save",
+        },
+        [302, 403, 404, 403, LOGIN],
+    ),
+    (
+        "routine end",
+        "post",
+        lambda w: f"/therapist/routines/{w['routine'].pk}/end/",
+        None,
+        [302, 403, 404, 403, LOGIN],
+    ),
+    (
+        "session review",
+        "get",
+        lambda w: f"/therapist/sessions/{w['session'].pk}/",
+        None,
+        [200, 403, 404, 403, LOGIN],
+    ),
+    (
+        "session note",
+        "post",
+        lambda w: f"/therapist/sessions/{w['session'].pk}/notes/",
+        lambda w: {"text": "Good form", "at_seconds": "1.5"},
+        [302, 403, 404, 403, LOGIN],
+    ),
+    (
+        "session clip",
+        "get",
+        lambda w: f"/sessions/{w['session'].pk}/clip/",
+        None,
+        [200, 200, 404, 404, LOGIN],
+    ),
 ]
 
 
@@ -100,7 +187,7 @@ def test_home_sends_each_role_to_its_pages(client, world):
 
 
 def test_login_page_signs_in(client, world):
-    from shared_data import PASSWORD
+    from tests.support.shared_data import PASSWORD
 
     assert client.get("/accounts/login/").status_code == 200
     response = client.post("/accounts/login/", {"username": "patient", "password": PASSWORD})
@@ -122,9 +209,11 @@ def test_today_shows_dose_view_and_week_progress(client, world):
 
 
 def test_exercise_page_has_no_inline_script_or_style(client, world):
-    body = _client(client, world["patient"]).get(
-        f"/patient/exercise/{world['item'].pk}/"
-    ).content.decode()
+    body = (
+        _client(client, world["patient"])
+        .get(f"/patient/exercise/{world['item'].pk}/")
+        .content.decode()
+    )
     import re
 
     scripts = re.findall(r"<script([^>]*)>", body)
@@ -136,22 +225,38 @@ def test_exercise_page_has_no_inline_script_or_style(client, world):
 def test_routine_builder_create_add_edit_remove_end(client, world, exercises_catalog):
     patient = world["patient"]
     c = _client(client, world["therapist"])
-    c.post(f"/therapist/patients/{patient.pk}/routines/", {
-        "new-title": "Knees", "new-exercise": "squat", "new-sets": "2", "new-reps": "12",
-        "new-per_week": "4",
-    })
+    c.post(
+        f"/therapist/patients/{patient.pk}/routines/",
+        {
+            "new-title": "Knees",
+            "new-exercise": "squat",
+            "new-sets": "2",
+            "new-reps": "12",
+            "new-per_week": "4",
+        },
+    )
     routine = Routine.objects.get(title="Knees")
     item = routine.items.get()
     assert (item.exercise.slug, item.sets, item.reps, item.per_week) == ("squat", 2, 12, 4)
-    c.post(f"/therapist/routines/{routine.pk}/items/", {
-        f"add-{routine.pk}-exercise": "heel_raise", f"add-{routine.pk}-sets": "3",
-        f"add-{routine.pk}-reps": "15", f"add-{routine.pk}-per_week": "5",
-    })
+    c.post(
+        f"/therapist/routines/{routine.pk}/items/",
+        {
+            f"add-{routine.pk}-exercise": "heel_raise",
+            f"add-{routine.pk}-sets": "3",
+            f"add-{routine.pk}-reps": "15",
+            f"add-{routine.pk}-per_week": "5",
+        },
+    )
     assert routine.items.filter(retired_at=None).count() == 2
-    c.post(f"/therapist/routines/{routine.pk}/items/{item.pk}/", {
-        f"item-{item.pk}-sets": "3", f"item-{item.pk}-reps": "10", f"item-{item.pk}-per_week": "4",
-        "action": "save",
-    })
+    c.post(
+        f"/therapist/routines/{routine.pk}/items/{item.pk}/",
+        {
+            f"item-{item.pk}-sets": "3",
+            f"item-{item.pk}-reps": "10",
+            f"item-{item.pk}-per_week": "4",
+            "action": "save",
+        },
+    )
     item.refresh_from_db()
     assert item.retired_at is not None  # the dose change keeps history
     new = RoutineItem.objects.get(replaces=item)
@@ -172,8 +277,10 @@ def test_other_therapist_cannot_change_routine(client, world):
 
 def test_note_pinned_to_a_moment_is_shown(client, world):
     c = _client(client, world["therapist"])
-    c.post(f"/therapist/sessions/{world['session'].pk}/notes/",
-           {"text": "Elbow bends at the top", "at_seconds": "2.25"})
+    c.post(
+        f"/therapist/sessions/{world['session'].pk}/notes/",
+        {"text": "Elbow bends at the top", "at_seconds": "2.25"},
+    )
     note = SessionNote.objects.get()
     assert (note.at_seconds, note.author) == (2.25, world["therapist"])
     body = c.get(f"/therapist/sessions/{world['session'].pk}/").content.decode()
@@ -181,10 +288,12 @@ def test_note_pinned_to_a_moment_is_shown(client, world):
 
 
 def test_session_review_shows_reps_norms_and_quality(client, world):
-    body = _client(client, world["therapist"]).get(
-        f"/therapist/sessions/{world['session'].pk}/"
-    ).content.decode()
-    assert 'data-testid="rep-table"' in body and "170°" in body
+    body = (
+        _client(client, world["therapist"])
+        .get(f"/therapist/sessions/{world['session'].pk}/")
+        .content.decode()
+    )
+    assert 'data-testid="rep-table"' in body and "160°" in body  # peak 159.7°
     assert "Normal active shoulder abduction" in body
     assert 'id="angle-chart"' in body and 'id="series-data"' in body
 
@@ -219,15 +328,17 @@ def test_csv_export(client, world):
     assert len(rows) == 1
     row = rows[0]
     assert row["exercise"] == "shoulder_abduction"
-    assert row["repetitions"] == "1" and row["peak_angle_deg"] == "170.0"
-    assert row["pain_0_10"] == "3" and row["status"] == "done"
+    assert row["repetitions"] == "1" and row["peak_angle_deg"] == "159.7"
+    assert row["pain_0_10"] == "3" and row["status"] == SessionStatus.DONE
     assert row["comment"] == "'=HYPERLINK(evil)"  # no formula injection
 
 
 def test_print_report(client, world):
-    body = _client(client, world["therapist"]).get(
-        f"/therapist/patients/{world['patient'].pk}/report/"
-    ).content.decode()
+    body = (
+        _client(client, world["therapist"])
+        .get(f"/therapist/patients/{world['patient'].pk}/report/")
+        .content.decode()
+    )
     assert "Progress report" in body and "Shoulder rehab" in body
     assert "Adherence, last 8 weeks" in body
     assert 'id="print-report"' in body
@@ -240,8 +351,9 @@ def test_dashboard_flags(client, world):
 
     item = world["item"]
     for pain in (2, 4, 6):
-        s = make_clip_session(patient=world["patient"], routine_item=item,
-                              status=SessionStatus.FAILED)
+        s = make_clip_session(
+            patient=world["patient"], routine_item=item, status=SessionStatus.FAILED
+        )
         s.pain_score = pain
         s.save()
     world["routine"].start_date = timezone.localdate() - timedelta(days=10)
@@ -280,26 +392,42 @@ def test_therapist_adds_a_patient_from_the_dashboard(client, world):
 
     c = _client(client, world["therapist"])
     assert b"Add a patient" in c.get("/therapist/").content
-    response = c.post("/therapist/patients/add/", {
-        "add-first_name": "Ada", "add-last_name": "Lovelace", "add-username": "ada",
-        "add-password": "analytical-engine-1843"})
+    response = c.post(
+        "/therapist/patients/add/",
+        {
+            "add-first_name": "Ada",
+            "add-last_name": "Lovelace",
+            "add-username": "ada",
+            "add-password": "analytical-engine-1843",
+        },
+    )
     ada = User.objects.get(username="ada")
     assert response.status_code == 302 and response["Location"] == f"/therapist/patients/{ada.pk}/"
     assert ada.is_patient and ada.therapist == world["therapist"]
     assert ada.check_password("analytical-engine-1843")
-    again = c.post("/therapist/patients/add/", {
-        "add-first_name": "Ada", "add-last_name": "L", "add-username": "ada",
-        "add-password": "analytical-engine-1843"}, follow=True)
+    again = c.post(
+        "/therapist/patients/add/",
+        {
+            "add-first_name": "Ada",
+            "add-last_name": "L",
+            "add-username": "ada",
+            "add-password": "analytical-engine-1843",
+        },
+        follow=True,
+    )
     assert b"This username is taken" in again.content
     assert User.objects.filter(username="ada").count() == 1
 
 
-@pytest.mark.parametrize("name,label", [
-    ("mean_shoulder_abduction", "Shoulder abduction (both sides, mean)"),
-    ("left_knee_flexion", "Left knee flexion"),
-    (None, "Primary angle"),
-])
+@pytest.mark.parametrize(
+    "name,label",
+    [
+        ("mean_shoulder_abduction", "Shoulder abduction (both sides, mean)"),
+        ("left_knee_flexion", "Left knee flexion"),
+        (None, "Primary angle"),
+    ],
+)
 def test_measure_names_are_shown_in_words(name, label):
-    from therapy.web_selectors import measure_label
+    from therapy.selectors.results import measure_label
 
     assert measure_label(name) == label

@@ -2,19 +2,17 @@
 
 Both the server's counter (tests/pose/test_reps_vectors.py) and the browser's live counter
 (tests/js/reps.test.mjs) read this file, so the two provably agree. Regenerate with
-``.venv/bin/python tests/vectors/make_reps_vectors.py``; it is deterministic.
+``.venv/bin/python -m tests.vectors.make_reps_vectors`` (from the repository root); it is deterministic.
 """
 
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-sys.path[:0] = [str(HERE.parents[1]), str(HERE.parent / "pose")]
+from tests.support.synthetic import Movement, Pose, angle_profile, make_track, squat_poses
 
-from synthetic import Movement, Pose, angle_profile, make_track, squat_poses  # noqa: E402
+HERE = Path(__file__).resolve().parent
 
 FPS = 20.0
 

@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 from django.urls import reverse
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
 from exercises.models import CameraView, Exercise
-from therapy.models import ExerciseSession, Routine, RoutineItem, SessionResult, User
+from therapy.models import (
+    ExerciseSession,
+    Routine,
+    RoutineItem,
+    SessionResult,
+    SessionStatus,
+    User,
+)
 
 
 class StrictInput(serializers.Serializer):
@@ -217,7 +224,9 @@ class RoutineRevisionOut(serializers.Serializer):
 class SessionClipIn(StrictInput):
     routine_item = serializers.IntegerField()
     clip = serializers.FileField(allow_empty_file=True, use_url=False)
-    pain_score = serializers.IntegerField(min_value=0, max_value=10, required=False, allow_null=True)
+    pain_score = serializers.IntegerField(
+        min_value=0, max_value=10, required=False, allow_null=True
+    )
     comment = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
 
 
@@ -227,7 +236,9 @@ class SessionTrackIn(StrictInput):
         help_text="A keypoint track as in the engine result: video{width,height}, timestamps, "
         "keypoints (frames x 17 x [x, y, score])."
     )
-    pain_score = serializers.IntegerField(min_value=0, max_value=10, required=False, allow_null=True)
+    pain_score = serializers.IntegerField(
+        min_value=0, max_value=10, required=False, allow_null=True
+    )
     comment = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
 
     def validate_keypoints(self, value):
@@ -237,11 +248,24 @@ class SessionTrackIn(StrictInput):
 
 
 class SessionFeedbackIn(StrictInput):
-    pain_score = serializers.IntegerField(min_value=0, max_value=10, required=False, allow_null=True)
+    pain_score = serializers.IntegerField(
+        min_value=0, max_value=10, required=False, allow_null=True
+    )
     comment = serializers.CharField(required=False, allow_blank=True, max_length=5000)
 
 
+@extend_schema_serializer(deprecate_fields=["angles_summary"])
 class ResultOut(serializers.ModelSerializer):
+    """A session's result: the engine's parts as it returned them (``reps``, ``balance``,
+    ``quality``, ``summary``, ``video``), with ``rep_count`` null when not measured."""
+
+    # Renamed to ``summary``; kept for one release so that clients can move.
+    angles_summary = serializers.JSONField(
+        source="summary",
+        read_only=True,
+        help_text="Deprecated alias of summary; removed in the next release.",
+    )
+
     class Meta:
         model = SessionResult
         fields = [
@@ -249,6 +273,7 @@ class ResultOut(serializers.ModelSerializer):
             "reps",
             "balance",
             "quality",
+            "summary",
             "angles_summary",
             "primary_angle",
             "video",
@@ -291,7 +316,7 @@ class SessionOut(serializers.ModelSerializer):
 
     @extend_schema_field(ResultOut(allow_null=True))
     def get_result(self, obj: ExerciseSession):
-        result = getattr(obj, "result", None) if obj.status == "done" else None
+        result = getattr(obj, "result", None) if obj.status == SessionStatus.DONE else None
         return ResultOut(result).data if result is not None else None
 
     @extend_schema_field(SessionLinksOut)
@@ -302,7 +327,7 @@ class SessionOut(serializers.ModelSerializer):
             path = reverse(name, args=[obj.pk])
             return request.build_absolute_uri(path) if request else path
 
-        done = obj.status == "done"
+        done = obj.status == SessionStatus.DONE
         return {
             "series": url("api:session-series") if done else None,
             "track": url("api:session-track") if done else None,
@@ -322,5 +347,3 @@ class HealthOut(serializers.Serializer):
     status = serializers.CharField()
     database = serializers.BooleanField()
     broker = serializers.BooleanField()
-
-

@@ -7,29 +7,59 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('therapy', '0001_initial'),
+        ("therapy", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='user',
-            name='privacy_mode',
-            field=models.BooleanField(default=False, help_text='Patients only: the exercise page sends the keypoint track computed on the device instead of the video; no video leaves the device. The patient or their therapist can switch it.'),
+            model_name="user",
+            name="privacy_mode",
+            field=models.BooleanField(
+                default=False,
+                help_text="Patients only: the exercise page sends the keypoint track computed on the device instead of the video; no video leaves the device. The patient or their therapist can switch it.",
+            ),
         ),
         migrations.CreateModel(
-            name='SessionNote',
+            name="SessionNote",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('text', models.TextField()),
-                ('at_seconds', models.FloatField(blank=True, help_text='Seconds from the start of the clip the note refers to (empty: the whole session).', null=True, validators=[django.core.validators.MinValueValidator(0)])),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('author', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('session', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='notes', to='therapy.exercisesession')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("text", models.TextField()),
+                (
+                    "at_seconds",
+                    models.FloatField(
+                        blank=True,
+                        help_text="Seconds from the start of the clip the note refers to (empty: the whole session).",
+                        null=True,
+                        validators=[django.core.validators.MinValueValidator(0)],
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "author",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "session",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="notes",
+                        to="therapy.exercisesession",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['at_seconds', 'created_at', 'id'],
+                "ordering": ["at_seconds", "created_at", "id"],
             },
         ),
     ]

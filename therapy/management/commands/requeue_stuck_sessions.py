@@ -10,7 +10,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from therapy import services
+from therapy.services.sessions import sessions_requeue_stuck
 
 
 class Command(BaseCommand):
@@ -18,18 +18,22 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--processing-for", type=float, default=settings.STUCK_PROCESSING_SECONDS,
+            "--processing-for",
+            type=float,
+            default=settings.STUCK_PROCESSING_SECONDS,
             help="Seconds in 'processing' after which a session is re-queued "
             "(default: STUCK_PROCESSING_SECONDS, above the task's hard time limit).",
         )
         parser.add_argument(
-            "--queued-for", type=float, default=settings.STUCK_QUEUED_SECONDS,
+            "--queued-for",
+            type=float,
+            default=settings.STUCK_QUEUED_SECONDS,
             help="Seconds in 'queued' after which the task is sent again "
             "(default: STUCK_QUEUED_SECONDS).",
         )
 
     def handle(self, *args, processing_for: float, queued_for: float, **options):
-        outcome = services.sessions_requeue_stuck(
+        outcome = sessions_requeue_stuck(
             processing_for=timedelta(seconds=processing_for),
             queued_for=timedelta(seconds=queued_for),
         )

@@ -5,8 +5,12 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand
 
 from pose.errors import PoseError
-from therapy import services
 from therapy.models import SessionResult, SessionStatus
+from therapy.services.analysis import result_rescore
+
+
+def _reps(result: SessionResult) -> str:
+    return "not measured" if result.rep_count is None else str(result.rep_count)
 
 
 class Command(BaseCommand):
@@ -33,15 +37,15 @@ class Command(BaseCommand):
                 failed += 1
                 continue
             if dry_run:
-                self.stdout.write(f"{label}: would re-score (reps now {result.rep_count})")
+                self.stdout.write(f"{label}: would re-score (reps now {_reps(result)})")
                 continue
-            before = result.rep_count
+            before = _reps(result)
             try:
-                result = services.result_rescore(result=result)
+                result = result_rescore(result=result)
             except (PoseError, OSError, ValueError) as exc:
                 self.stderr.write(f"{label}: {exc}")
                 failed += 1
                 continue
             done += 1
-            self.stdout.write(f"{label}: reps {before} -> {result.rep_count}")
+            self.stdout.write(f"{label}: reps {before} -> {_reps(result)}")
         self.stdout.write(f"re-scored {done}, skipped or failed {failed}")

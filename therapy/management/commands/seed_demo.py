@@ -7,11 +7,10 @@ import secrets
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from exercises.catalog_sync import CATALOG_PATH
 from exercises.models import Exercise
 from exercises.services import exercise_catalog_sync
-from therapy import services
 from therapy.models import Role, Routine, User
+from therapy.services.routines import routine_create
 
 THERAPIST = "demo-therapist"
 PATIENT = "demo-patient"
@@ -28,8 +27,7 @@ class Command(BaseCommand):
     def handle(self, *args, password: str | None = None, **options) -> None:
         if password is None:
             password = secrets.token_urlsafe(9)
-        if CATALOG_PATH.is_file():
-            exercise_catalog_sync()
+        exercise_catalog_sync()
         exercises = {e.slug: e for e in Exercise.objects.filter(slug__in=ROUTINE_EXERCISES)}
         missing = [slug for slug in ROUTINE_EXERCISES if slug not in exercises]
         if missing:
@@ -47,7 +45,7 @@ class Command(BaseCommand):
                 therapist=therapist,
             )
             if not Routine.objects.filter(patient=patient, title=ROUTINE_TITLE).exists():
-                services.routine_create(
+                routine_create(
                     therapist=therapist,
                     patient=patient,
                     title=ROUTINE_TITLE,

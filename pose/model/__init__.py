@@ -1,0 +1,1 @@
+"""MoveNet itself: the weights and their loading, conversion to LiteRT, backends, the network and its decoding."""

@@ -1,0 +1,121 @@
+"""What a therapist reads about their patients at a glance or takes away: dashboard rows, the
+CSV export and the progress report."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from django.db.models import Max
+from django.utils import timezone
+
+from therapy.models import ExerciseSession, SessionStatus, User
+from therapy.selectors.adherence import adherence_for_patients
+from therapy.selectors.flags import Flag, patient_flags
+from therapy.selectors.results import result_measures, trends_for_patient
+from therapy.selectors.sessions import session_done_result, sessions_with_results
+
+
+@dataclass
+class PatientRow:
+    patient: User
+    adherence: dict[str, Any]
+    last_activity: datetime | None
+    flags: list[Flag] = field(default_factory=list)
+
+    @property
+    def adherence_percent(self) -> int | None:
+        ratio = self.adherence.get("ratio")
+        return None if ratio is None else round(100 * ratio)
+
+
+def dashboard_rows(*, patients: list[User]) -> list[PatientRow]:
+    adherence = adherence_for_patients(patients=patients)
+    last = dict(
+        ExerciseSession.objects.filter(patient__in=patients)
+        .values("patient_id")
+        .annotate(last=Max("created_at"))
+        .values_list("patient_id", "last")
+    )
+    return [
+        PatientRow(
+            patient=p,
+            adherence=adherence[p.pk],
+            last_activity=last.get(p.pk),
+            flags=patient_flags(patient=p, last_activity=last.get(p.pk)),
+        )
+        for p in patients
+    ]
+
+
+CSV_COLUMNS = [
+    "session_id",
+    "date",
+    "exercise",
+    "exercise_name",
+    "source",
+    "status",
+    "repetitions",
+    "peak_angle_deg",
+    "range_of_motion_deg",
+    "balance_score",
+    "hold_seconds",
+    "pain_0_10",
+    "trusted",
+    "quality_problems",
+    "comment",
+]
+
+
+def export_rows(*, patient: User) -> list[list[Any]]:
+    """One row per session (``CSV_COLUMNS``). A value not measured is None, an empty cell: a
+    balance hold has no repetitions, an untrusted clip no figures; never 0 for unknown."""
+    rows = []
+    for s in sessions_with_results(patient):
+        m = result_measures(session_done_result(s))
+        rows.append(
+            [
+                s.pk,
+                timezone.localtime(s.created_at).isoformat(timespec="seconds"),
+                s.routine_item.exercise.slug,
+                s.routine_item.exercise.name,
+                s.source,
+                s.status,
+                m["count"],
+                m["peak_angle"],
+                m["range_of_motion"],
+                m["balance_score"],
+                m["hold_seconds"],
+                s.pain_score,
+                m["trusted"],
+                " | ".join(m["problems"]) or (s.error if s.status == SessionStatus.FAILED else ""),
+                s.comment,
+            ]
+        )
+    return rows
+
+
+def report_summary(*, patient: User) -> list[dict[str, Any]]:
+    """Per exercise: first, latest and best trusted measure, sessions done, last pain."""
+    out = []
+    for entry in trends_for_patient(patient=patient):
+        points = entry["points"]
+        key = "balance_score" if entry["protocol"] == "hold_balance" else "range_of_motion"
+        values = [p[key] for p in points if p[key] is not None]
+        pains = [p["pain"] for p in points if p["pain"] is not None]
+        out.append(
+            {
+                **entry,
+                "measure_key": key,
+                "measure_label": "Balance score (0–100)"
+                if key == "balance_score"
+                else "Range of motion (°)",
+                "sessions": len(points),
+                "first": values[0] if values else None,
+                "latest": values[-1] if values else None,
+                "best": max(values) if values else None,
+                "last_pain": pains[-1] if pains else None,
+            }
+        )
+    return out

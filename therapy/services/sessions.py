@@ -1,0 +1,291 @@
+"""Exercise sessions: created from a clip or a device track, analysed once by a worker (claim,
+then fail or complete), tried again, swept when their task was lost, and annotated.
+
+Every function takes keyword-only arguments. Raise ``django.core.exceptions.ValidationError``
+for input a person can fix; the API turns it into a 400.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from pathlib import PurePosixPath
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile, File
+from django.db import transaction
+from django.utils import timezone
+
+from therapy.dispatch import session_analysis_enqueue
+from therapy.models import (
+    ExerciseSession,
+    RoutineItem,
+    SessionNote,
+    SessionSource,
+    SessionStatus,
+    User,
+)
+from therapy.services.analysis import analysis_run, json_bytes, result_store
+from therapy.services.files import clip_check, clip_content_type
+
+if TYPE_CHECKING:
+    from pose import Result
+
+logger = logging.getLogger(__name__)
+
+NO_PERSON_ERROR = (
+    "No person was found in the clip. Stand so that your whole body is in the picture, "
+    "with good light, and record again."
+)
+TOO_MANY_ATTEMPTS_ERROR = (
+    "The analysis was interrupted {attempts} times and was stopped. Please try again; if it "
+    "keeps failing, record a shorter clip."
+)
+
+
+def _check_item_for_patient(*, patient: User, routine_item: RoutineItem) -> None:
+    if routine_item.routine.patient_id != patient.pk:
+        raise ValidationError({"routine_item": "Not one of your routine items."})
+    if routine_item.retired_at is not None:
+        raise ValidationError({"routine_item": "This exercise was changed; use the current one."})
+
+
+@transaction.atomic
+def session_create_from_clip(
+    *,
+    patient: User,
+    routine_item: RoutineItem,
+    clip: File,
+    pain_score: int | None = None,
+    comment: str = "",
+) -> ExerciseSession:
+    _check_item_for_patient(patient=patient, routine_item=routine_item)
+    if patient.privacy_mode:
+        # The page never sends video in privacy mode; refuse it here too, so that no client
+        # (an old app, a script) can store a video the patient chose not to share.
+        raise ValidationError(
+            {"clip": "Privacy mode is on: send the keypoint track from the device, not the video."}
+        )
+    clip_check(clip=clip)
+    session = ExerciseSession(
+        patient=patient,
+        routine_item=routine_item,
+        source=SessionSource.CLIP,
+        clip_content_type=clip_content_type(clip=clip),
+        pain_score=pain_score,
+        comment=comment,
+    )
+    session.clip.save(PurePosixPath(clip.name or "clip.mp4").name, clip, save=False)
+    session.save()
+    session_analysis_enqueue(session_id=session.pk)
+    return session
+
+
+@transaction.atomic
+def session_create_from_track(
+    *,
+    patient: User,
+    routine_item: RoutineItem,
+    track: Any,
+    pain_score: int | None = None,
+    comment: str = "",
+) -> ExerciseSession:
+    """A keypoint track computed on the device (privacy mode). Validated now, scored later."""
+    from pose.track import KeypointTrack, TrackError
+
+    _check_item_for_patient(patient=patient, routine_item=routine_item)
+    try:
+        parsed = KeypointTrack.from_json(track)
+    except TrackError as exc:
+        raise ValidationError({"keypoints": str(exc)}) from None
+    payload = {**parsed.to_json(), "model": str(track.get("model") or "device")}
+    session = ExerciseSession(
+        patient=patient,
+        routine_item=routine_item,
+        source=SessionSource.KEYPOINTS,
+        pain_score=pain_score,
+        comment=comment,
+    )
+    session.uploaded_track.save("track.json", ContentFile(json_bytes(payload)), save=False)
+    session.save()
+    session_analysis_enqueue(session_id=session.pk)
+    return session
+
+
+def session_update_feedback(
+    *, session: ExerciseSession, pain_score: int | None | type[Ellipsis] = ..., comment=None
+) -> ExerciseSession:
+    if pain_score is not ...:
+        session.pain_score = pain_score
+    if comment is not None:
+        session.comment = comment
+    session.full_clean(exclude=["clip", "uploaded_track"])
+    session.save(update_fields=["pain_score", "comment"])
+    return session
+
+
+def session_note_create(
+    *, session: ExerciseSession, author: User, text: str, at_seconds: float | None = None
+) -> SessionNote:
+    """A therapist's note on a session, pinned to a moment of the clip when ``at_seconds``."""
+    return SessionNote.objects.create(
+        session=session, author=author, text=text, at_seconds=at_seconds
+    )
+
+
+# --- Analysis: one worker claims a session, then fails or completes it -------------------------
+
+
+def session_analyze(*, session_id: int) -> ExerciseSession | None:
+    """Analyse one session. Idempotent: a finished session is left alone, a redelivered one
+    (a worker died mid-way) is analysed again. Input the engine rejects ends the session as
+    ``failed`` with the engine's message; anything else propagates so the task can retry.
+    """
+    from pose.errors import PoseError
+
+    session = _session_claim(session_id=session_id)
+    if session is None:
+        return None
+    try:
+        output = analysis_run(session=session)
+    except PoseError as exc:
+        return session_fail(session_id=session_id, error=str(exc) or exc.__class__.__name__)
+    if output.track.person_found is False:
+        return session_fail(session_id=session_id, error=NO_PERSON_ERROR)
+    return _session_complete(session_id=session_id, output=output)
+
+
+def _session_claim(*, session_id: int) -> ExerciseSession | None:
+    with transaction.atomic():
+        session = ExerciseSession.objects.select_for_update().filter(pk=session_id).first()
+        if session is None:
+            logger.warning("session %s does not exist (deleted?)", session_id)
+            return None
+        if session.status in (SessionStatus.DONE, SessionStatus.FAILED):
+            logger.info("session %s already %s", session_id, session.status)
+            return None
+        if session.attempts >= settings.ANALYSIS_MAX_ATTEMPTS:
+            # Each claim counts: a clip that kills its worker (out of memory, a crash in a
+            # native library) must not be redelivered forever.
+            session.status = SessionStatus.FAILED
+            session.error = TOO_MANY_ATTEMPTS_ERROR.format(attempts=session.attempts)
+            session.finished_at = timezone.now()
+            session.save(update_fields=["status", "error", "finished_at"])
+            logger.warning("session %s: failed after %s attempts", session_id, session.attempts)
+            return None
+        session.status = SessionStatus.PROCESSING
+        session.started_at = timezone.now()
+        session.attempts += 1
+        session.error = ""
+        session.save(update_fields=["status", "started_at", "attempts", "error"])
+    return ExerciseSession.objects.select_related("routine_item__exercise__base").get(pk=session_id)
+
+
+def session_fail(*, session_id: int, error: str) -> ExerciseSession | None:
+    with transaction.atomic():
+        session = ExerciseSession.objects.select_for_update().filter(pk=session_id).first()
+        if session is None or session.status == SessionStatus.DONE:
+            return session
+        session.status = SessionStatus.FAILED
+        session.error = error[:2000]
+        session.finished_at = timezone.now()
+        session.save(update_fields=["status", "error", "finished_at"])
+    logger.info("session %s failed: %s", session_id, error)
+    return session
+
+
+def _session_complete(*, session_id: int, output: Result) -> ExerciseSession | None:
+    with transaction.atomic():
+        session = ExerciseSession.objects.select_for_update().filter(pk=session_id).first()
+        if session is None or session.status != SessionStatus.PROCESSING:
+            return session  # finished by another delivery of the same task
+        result_store(session=session, output=output)
+        session.status = SessionStatus.DONE
+        session.finished_at = timezone.now()
+        session.save(update_fields=["status", "finished_at"])
+    return session
+
+
+# --- Sending an analysis again -----------------------------------------------------------------
+
+
+def session_retry(*, session: ExerciseSession) -> ExerciseSession:
+    """Send a failed session back to the analysis (the patient's "try again")."""
+    with transaction.atomic():
+        session = ExerciseSession.objects.select_for_update().get(pk=session.pk)
+        if session.status != SessionStatus.FAILED:
+            raise ValidationError({"status": "Only a failed analysis can be tried again."})
+        if not (session.clip or session.uploaded_track):
+            raise ValidationError({"status": "Nothing was stored to analyse again."})
+        session.status = SessionStatus.QUEUED
+        session.error = ""
+        session.attempts = 0
+        session.started_at = session.finished_at = None
+        session.queued_at = timezone.now()
+        session.save(
+            update_fields=["status", "error", "attempts", "started_at", "finished_at", "queued_at"]
+        )
+        session_analysis_enqueue(session_id=session.pk)
+    return session
+
+
+def sessions_requeue_stuck(
+    *,
+    processing_for: timedelta | None = None,
+    queued_for: timedelta | None = None,
+) -> dict[str, list[int]]:
+    """Re-send analyses whose task was lost; the database, not the broker, is the truth.
+
+    A session still ``processing`` after ``processing_for`` (default: above the task's hard
+    time limit, so no live worker can still be on it) lost its worker with the message: it is
+    queued again. A session ``queued`` for longer than ``queued_for`` lost its message (a
+    broker restarted without persistence): it is sent again. A duplicate message is harmless:
+    the task claims a session under a row lock and skips finished ones. Sessions that already
+    used their attempts end ``failed`` with a reason instead.
+    """
+    now = timezone.now()
+    processing_for = (
+        processing_for
+        if processing_for is not None
+        else timedelta(seconds=settings.STUCK_PROCESSING_SECONDS)
+    )
+    queued_for = (
+        queued_for if queued_for is not None else timedelta(seconds=settings.STUCK_QUEUED_SECONDS)
+    )
+    outcome: dict[str, list[int]] = {"requeued": [], "resent": [], "failed": []}
+    stuck = ExerciseSession.objects.filter(
+        status=SessionStatus.PROCESSING, started_at__lte=now - processing_for
+    ) | ExerciseSession.objects.filter(status=SessionStatus.QUEUED, queued_at__lte=now - queued_for)
+    for session_id in stuck.order_by("pk").values_list("pk", flat=True):
+        with transaction.atomic():
+            session = (
+                ExerciseSession.objects.select_for_update(skip_locked=True)
+                .filter(pk=session_id)
+                .first()
+            )
+            if session is None:  # deleted, or claimed by a worker right now
+                continue
+            if session.status == SessionStatus.PROCESSING:
+                if session.started_at is None or session.started_at > now - processing_for:
+                    continue
+                if session.attempts >= settings.ANALYSIS_MAX_ATTEMPTS:
+                    session.status = SessionStatus.FAILED
+                    session.error = TOO_MANY_ATTEMPTS_ERROR.format(attempts=session.attempts)
+                    session.finished_at = now
+                    session.save(update_fields=["status", "error", "finished_at"])
+                    outcome["failed"].append(session.pk)
+                    continue
+                session.status = SessionStatus.QUEUED
+                outcome["requeued"].append(session.pk)
+            elif session.status == SessionStatus.QUEUED and session.queued_at <= now - queued_for:
+                outcome["resent"].append(session.pk)
+            else:
+                continue
+            session.queued_at = now
+            session.save(update_fields=["status", "queued_at"])
+            session_analysis_enqueue(session_id=session.pk)
+    if any(outcome.values()):
+        logger.warning("stuck sessions: %s", outcome)
+    return outcome
