@@ -19,7 +19,8 @@ RUN pip install .
 
 COPY . .
 RUN mkdir -p /app/var /app/staticfiles \
-    && DJANGO_SECRET_KEY=build DATABASE_URL=sqlite:////tmp/build.sqlite3 REDIS_URL=redis://x \
+    && DJANGO_SECRET_KEY="$(python -c 'import secrets; print(secrets.token_urlsafe(64))')" \
+       DATABASE_URL=sqlite:////tmp/build.sqlite3 REDIS_URL=redis://x \
        python manage.py collectstatic --noinput -v 0 \
     && chown -R therapose /app/var /app/staticfiles
 USER therapose

@@ -218,6 +218,12 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    # DRF's JSON parser, refusing hostile nesting and non-text charsets with a 4xx, not a 500.
+    "DEFAULT_PARSER_CLASSES": [
+        "therapy.api.parsers.SafeJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "EXCEPTION_HANDLER": "therapy.api.errors.exception_handler",
     # No OPTIONS introspection (same-origin API, no CORS); it also crashed on views
     # without a serializer (found by schemathesis).

@@ -1,9 +1,20 @@
 """Production: every secret and service comes from the environment."""
 
+from django.core.exceptions import ImproperlyConfigured
+
 from .base import *  # noqa: F403
 from .base import celery_transport_options, env
 
-SECRET_KEY = env("DJANGO_SECRET_KEY")
+# Sessions, CSRF tokens and password-reset links are signed with it: refuse to start with a
+# missing, published (the old docker-compose default) or short key.
+KNOWN_DEFAULT_SECRETS = {"change-me-in-production", "insecure-development-key-change-me"}
+MIN_SECRET_KEY_LENGTH = 50
+SECRET_KEY = env("DJANGO_SECRET_KEY", default="")
+if SECRET_KEY in KNOWN_DEFAULT_SECRETS or len(SECRET_KEY) < MIN_SECRET_KEY_LENGTH:
+    raise ImproperlyConfigured(
+        f"Set DJANGO_SECRET_KEY to a random value of at least {MIN_SECRET_KEY_LENGTH} "
+        'characters (python -c "import secrets; print(secrets.token_urlsafe(64))").'
+    )
 DEBUG = False
 DATABASES = {"default": env.db("DATABASE_URL")}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)

@@ -8,11 +8,12 @@ from django.http import FileResponse
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, status
 from rest_framework.generics import GenericAPIView
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from therapy.api import serializers as s
 from therapy.api.errors import PayloadTooLarge
+from therapy.api.parsers import SafeJSONParser
 from therapy.api.permissions import ReadOrRole
 from therapy.api.throttles import AnonThrottle, UploadThrottle, UserThrottle
 from therapy.audit import AuditAction, audit_record_many
@@ -35,7 +36,7 @@ class SessionListView(GenericAPIView):
     write_role = "patient"
     serializer_class = s.SessionOut
     throttle_classes = [AnonThrottle, UserThrottle, UploadThrottle]
-    parser_classes = [MultiPartParser, FormParser, JSONParser]
+    parser_classes = [MultiPartParser, FormParser, SafeJSONParser]
 
     def get_queryset(self):
         return session_list_for_user(user=self.request.user)
