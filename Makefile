@@ -7,7 +7,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: setup run test test-fast test-py test-js bench bench-mediapipe loadtest lint fmt clean models static
+.PHONY: setup run test test-fast test-py test-js bench bench-mediapipe loadtest eval lint fmt clean models static
 
 setup: $(VENV)/.installed node_modules/.installed models static
 
@@ -66,6 +66,11 @@ bench-mediapipe: setup
 	test -x $(MP_VENV)/bin/python || $(PYTHON) -m venv $(MP_VENV)
 	$(MP_VENV)/bin/python -c "import mediapipe, av" 2>/dev/null || $(MP_VENV)/bin/pip install -q "mediapipe==0.10.14" av
 	$(MP_VENV)/bin/python scripts/bench_mediapipe.py
+
+# The engine against what a person counted on the real clips in ../shared (a table and a summary).
+MANIFEST ?= ../shared/testdata/real/clips.json
+eval: setup
+	mkdir -p var && $(PY) -m pose eval $(MANIFEST) --out var/eval.json
 
 # 50 concurrent sessions through the API, PostgreSQL, Redis and two workers (not part of `test`).
 loadtest: setup

@@ -46,6 +46,8 @@ _RESULT_TYPES = (
     "Repetition",
     "Balance",
     "Quality",
+    "MeasureTrust",
+    "BalanceEvent",
     "Summary",
     "Outcome",
 )

@@ -31,7 +31,7 @@ import numpy as np
 from pose.errors import PoseError
 from pose.track import KeypointTrack, TrackError
 
-ENGINE_VERSION = "0.4.0"
+ENGINE_VERSION = "0.5.0"
 SCHEMA_VERSION = 1
 
 JsonScalar = str | int | float | bool | None
@@ -506,10 +506,37 @@ class BalanceTrace:
         return cls(**{k: f.numbers(k, nullable_items=True) for k in ("time", "x", "y")})
 
 
+@dataclass(frozen=True)
+class BalanceEvent:
+    """Something the therapist should know happened during the hold, from ``start`` to ``end``
+    (seconds; ``end`` None if it lasted to the clip's end): ``kind`` is ``"arms"`` (a hand
+    away from the body) or ``"trunk"`` (leaning past the protocol's limit). It ends the hold
+    only when the protocol asks (``end_on_posture``); ``detail`` says what it was in words."""
+
+    kind: str
+    start: float
+    end: float | None
+    detail: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {"kind": self.kind, "start": self.start, "end": self.end, "detail": self.detail}
+
+    @classmethod
+    def from_json(cls, data: Any, where: str) -> BalanceEvent:
+        f = _Fields(data, where)
+        return cls(
+            kind=f.text("kind"),
+            start=f.number("start"),
+            end=f.number("end", nullable=True),
+            detail=f.text("detail"),
+        )
+
+
 @dataclass(frozen=True, kw_only=True)
 class Balance:
     """A timed stance (see :mod:`pose.measures.balance`). ``score`` is None when the clip cannot
-    be trusted; ``trace`` is None (``{}`` in the JSON) when the stance was never reached."""
+    be trusted; ``trace`` is None (``{}`` in the JSON) when the stance was never reached;
+    ``events``: arm movements and trunk lean during the hold, with their times."""
 
     stance: str
     hold_seconds: float | None
@@ -523,6 +550,7 @@ class Balance:
     held_to_clip_end: bool
     score_formula: str
     trace: BalanceTrace | None = None
+    events: list[BalanceEvent] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -538,6 +566,7 @@ class Balance:
             "held_to_clip_end": self.held_to_clip_end,
             "score_formula": self.score_formula,
             "trace": self.trace.to_json() if self.trace else {},
+            "events": [e.to_json() for e in self.events],
         }
 
     @classmethod
@@ -557,6 +586,10 @@ class Balance:
             held_to_clip_end=f.boolean("held_to_clip_end"),
             score_formula=f.text("score_formula"),
             trace=BalanceTrace.from_json(trace.data, trace.where) if trace.data else None,
+            events=[  # results stored before events were measured have none
+                BalanceEvent.from_json(e, f"{f.path('events')}[{i}]")
+                for i, e in enumerate(f.array("events", required=False) or [])
+            ],
         )
 
 
@@ -591,11 +624,36 @@ class ViewCheck:
         )
 
 
+TRUST_LEVELS = ("ok", "check", "unreliable")
+
+
+@dataclass(frozen=True)
+class MeasureTrust:
+    """How far one measure can be trusted (:mod:`pose.measures.trust`): ``ok``; ``check`` (shown,
+    with the reasons a therapist should weigh); ``unreliable`` (not shown: the reasons say why
+    and what to do). ``reasons`` are sentences for the patient and the therapist."""
+
+    level: str
+    reasons: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"level": self.level, "reasons": list(self.reasons)}
+
+    @classmethod
+    def from_json(cls, data: Any, where: str) -> MeasureTrust:
+        f = _Fields(data, where)
+        level = f.text("level")
+        if level not in TRUST_LEVELS:
+            raise ResultError(f"{f.path('level')} must be one of {', '.join(TRUST_LEVELS)}")
+        return cls(level=level, reasons=f.strings("reasons"))
+
+
 @dataclass(frozen=True, kw_only=True)
 class Quality:
-    """The checks behind ``trusted`` (see :mod:`pose.measures.quality`); ``problems`` says, in
-    plain words, each reason not to trust the numbers. ``too_dark`` is None when brightness was
-    not measured (a device upload)."""
+    """The checks behind the result (see :mod:`pose.measures.quality`). ``trust``: each measure's
+    level and reasons (:mod:`pose.measures.trust`); ``problems`` lists, in plain words, every
+    reason a measure is not ``ok``, and ``trusted`` is True when there is none. ``too_dark`` is
+    None when brightness was not measured (a device upload)."""
 
     trusted: bool
     problems: list[str]
@@ -605,11 +663,13 @@ class Quality:
     duration_seconds: float | None
     too_short: bool
     too_dark: bool | None
+    trust: dict[str, MeasureTrust] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         return {
             "trusted": self.trusted,
             "problems": list(self.problems),
+            "trust": {name: t.to_json() for name, t in self.trust.items()},
             "visible_fraction": self.visible_fraction,
             "view": self.view.to_json(),
             "whole_body_in_frame": self.whole_body_in_frame,
@@ -622,6 +682,7 @@ class Quality:
     def from_json(cls, data: Any, where: str = "quality") -> Quality:
         f = _Fields(data, where)
         trusted, problems = f.boolean("trusted"), f.strings("problems")
+        trust = f.obj("trust", required=False)
         if trusted and problems:
             raise ResultError(f"{f.path('trusted')} is true but {f.path('problems')} is not empty")
         return cls(
@@ -633,7 +694,16 @@ class Quality:
             duration_seconds=f.number("duration_seconds", nullable=True),
             too_short=f.boolean("too_short"),
             too_dark=f.boolean("too_dark", nullable=True),
+            trust={  # results stored before graded trust have none
+                name: MeasureTrust.from_json(t, f"{f.path('trust')}.{name}")
+                for name, t in (trust.data if trust else {}).items()
+            },
         )
+
+    def level(self, measure: str) -> str | None:
+        """The trust level of ``measure`` (None when the result does not grade it)."""
+        trust = self.trust.get(measure)
+        return trust.level if trust else None
 
 
 @dataclass(frozen=True, kw_only=True)

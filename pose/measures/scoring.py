@@ -1,25 +1,30 @@
 """One exercise's measures for one keypoint track: the ``score_track`` entry point.
 
-Steps: clean the keypoints (:mod:`pose.measures.cleaning`), compute every angle and height
-(:mod:`pose.measures.angles`), check quality (:mod:`pose.measures.quality`), then measure as the
-exercise's protocol says (its module in :mod:`pose.measures.protocols`: repetitions, a balance
-hold...). The answer is a :class:`pose.result.Measures` (no NaN: unknown values are None). When
-the quality checks fail, the protocol withholds its headline numbers (``reps.count``,
-``balance.score`` and the summary's figures are None) and ``quality.problems`` says why; the
-details stay for the therapist to review.
+Steps: take camera jumps out and clean the keypoints (:mod:`pose.measures.cleaning`), compute
+every angle and height (:mod:`pose.measures.angles`), run the quality checks
+(:mod:`pose.measures.quality`), measure as the exercise's protocol says (its module in
+:mod:`pose.measures.protocols`: repetitions, a balance hold...), then grade each measure
+(:mod:`pose.measures.trust`: ``ok``, ``check`` or ``unreliable``, with reasons). The answer is a
+:class:`pose.result.Measures` (no NaN: unknown values are None). Only the measures graded
+``unreliable`` are withheld (their figures, ``reps.count`` or ``balance.score`` are None);
+``quality.trust`` says each measure's level and why, and ``quality.problems`` lists every
+reason. The details stay for the therapist to review.
 """
 
 from __future__ import annotations
+
+from dataclasses import replace
 
 import numpy as np
 
 from pose.measures import quality as quality_checks
 from pose.measures.angles import angles_from_xy, heights_from_xy
 from pose.measures.catalog import ExerciseSpec
-from pose.measures.cleaning import clean_keypoints
+from pose.measures.cleaning import clean_keypoints, raw_keypoints, steady_camera
 from pose.measures.protocols import TrackSeries, get_protocol
 from pose.measures.rounding import rounded, rounded_json, rounded_series
-from pose.result import Measures, Quality, ViewCheck
+from pose.measures.trust import assess
+from pose.result import Measures, MeasureTrust, Quality, ViewCheck
 from pose.track import KeypointTrack
 
 
@@ -30,13 +35,38 @@ def score_track(
     params = exercise.make_protocol()
     protocol = get_protocol(params.name)
     t = track.timestamps
-    xy = clean_keypoints(t, track.keypoints)
+    steady, jumps = steady_camera(t, track.keypoints)
+    xy = clean_keypoints(t, steady)
     angles, heights = angles_from_xy(xy), heights_from_xy(xy)
     checks = quality_checks.check_quality(
         track, params, exercise.camera_view, brightness=brightness
     )
-    out = protocol.measure(params, TrackSeries(t, xy, angles, heights), checks.trusted)
-    problems = [*checks.problems, *out.problems]
+    series = TrackSeries(t, xy, angles, heights, raw_keypoints(t, steady), tuple(jumps))
+    out = protocol.measure(params, series, True)
+    trust = assess(
+        track,
+        measures=tuple(dict.fromkeys(out.figure_measures.values())),
+        joints=params.required_keypoints,
+        min_seconds=params.min_seconds,
+        expected_view=exercise.camera_view,
+        observed_view=checks.view["observed"],  # type: ignore[arg-type]
+        angle_measures=out.angle_measures,
+        position_measures=out.position_measures,
+        brightness=brightness,
+        camera_jumps=tuple(round(j, 2) for j in jumps),
+        protocol_reasons=out.trust,
+    )
+    withheld = {name for name, verdict in trust.items() if verdict.level == "unreliable"}
+    problems = list(dict.fromkeys(r for verdict in trust.values() for r in verdict.reasons))
+    figures = {
+        key: None if out.figure_measures.get(key) in withheld else value
+        for key, value in out.summary.figures.items()
+    }
+    reps, balance = out.reps, out.balance
+    if reps is not None and out.figure_measures.get("count") in withheld:
+        reps = replace(reps, count=None)
+    if balance is not None and out.figure_measures.get("score") in withheld:
+        balance = replace(balance, score=None)
     return Measures(
         exercise=exercise.slug,
         protocol=params.name,
@@ -44,15 +74,17 @@ def score_track(
         angles={k: rounded_series(v) for k, v in {**angles, **out.angles}.items()},
         heights={k: rounded_series(v) for k, v in {**heights, **out.heights}.items()},
         primary_angle=out.primary_angle,
-        reps=out.reps,
-        balance=out.balance,
-        quality=_quality(checks, problems),
-        summary=out.summary,
+        reps=reps,
+        balance=balance,
+        quality=_quality(checks, problems, trust),
+        summary=replace(out.summary, trusted=not problems, figures=figures),
         outcome=out.outcome,
     )
 
 
-def _quality(q: quality_checks.Quality, problems: list[str]) -> Quality:
+def _quality(
+    q: quality_checks.Quality, problems: list[str], trust: dict[str, MeasureTrust]
+) -> Quality:
     return Quality(
         trusted=not problems,
         problems=problems,
@@ -67,4 +99,5 @@ def _quality(q: quality_checks.Quality, problems: list[str]) -> Quality:
         duration_seconds=rounded(q.duration_seconds, 3),
         too_short=q.too_short,
         too_dark=q.too_dark,
+        trust=trust,
     )

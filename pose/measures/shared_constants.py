@@ -17,7 +17,8 @@ What is shared (each built from the engine's own constant, never retyped):
 - ``keypoints``: the 17 COCO names in MoveNet's order (:mod:`pose.keypoints`).
 - ``skeleton``: the bones drawn and the score above which a joint is drawn: the measures' gate,
   so a drawing shows exactly the joints the measures use (``pose.tools.overlay`` does the same).
-- ``view``: the shoulder width / torso length ratios of a front and a side view
+- ``view``: the camera-view rule (:func:`pose.measures.quality.view_ratio`,
+  :func:`~pose.measures.quality.classify_view`): thresholds and body proportions
   (:mod:`pose.measures.quality`).
 - ``in_frame``: the joints that must be inside the picture for "whole body" and their score.
 - ``brightness``: its definition (:data:`pose.measures.quality.BRIGHTNESS_DEFINITION`), the
@@ -64,6 +65,10 @@ def shared_constants() -> dict[str, Any]:
             "front_ratio": quality.FRONT_RATIO,
             "side_ratio": quality.SIDE_RATIO,
             "min_score": MIN_SCORE,
+            "hip_width_factor": quality.HIP_WIDTH_FACTOR,
+            "segment_factors": [[f, list(seg)] for f, seg in quality.SEGMENT_FACTORS],
+            "back_turned": quality.BACK_TURNED,
+            "nose_centred": quality.NOSE_CENTRED,
         },
         "in_frame": {
             "joints": list(quality.BODY_JOINTS),

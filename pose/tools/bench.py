@@ -31,7 +31,7 @@ FRAMES = 600
 # by `make bench-mediapipe` (scripts/bench_mediapipe.py): not a dependency, so measured once per
 # machine, and used only where the CPU signature matches (each machine here runs at its own speed).
 MEDIAPIPE_NAME = "mediapipe.json"  # in CACHE
-# The pose engine issue's targets on the 2-core machine: (model, clip) -> frames per second.
+# The engine's speed targets on a 2-core machine: (model, clip) -> frames per second.
 TARGETS = {
     ("lightning", "720x1280"): 200,
     ("lightning", "576x576"): 350,
@@ -184,9 +184,7 @@ def run_bench(
             if (key := f"track {label} {model} {precision}") in median
         ]
         if rows:
-            print(
-                f"target (issue 2): {model} {label} >= {target} fps end to end: {', '.join(rows)}"
-            )
+            print(f"target: {model} {label} >= {target} fps end to end: {', '.join(rows)}")
     print(
         "(serial: decoding then inference one after the other, 1 / (1/decode + 1/infer); "
         "end to end overlaps them and adds cropping and smoothing)"

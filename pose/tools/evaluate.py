@@ -8,7 +8,7 @@ what a therapist would be shown (the count or hold the result reports, with its 
 reasons) and what the engine found internally (the repetitions it listed, whether or not it
 reported them). Clips of exercises the catalog lacks are listed and left out of the summary.
 
-The summary is what the trust issue's acceptance is written in: the share of repetition clips
+The summary holds the figures the platform's acceptance is written in: the share of repetition clips
 whose reported count is within the person's range, the mean miss (repetitions outside the range,
 over clips with a reported count), how many counts were withheld, and each hold's error in
 seconds (0 inside the person's range).
@@ -36,7 +36,7 @@ class ClipEvaluation:
     expected: tuple[float, float] | None
     reported: float | None = None  # what a therapist is shown (None: withheld)
     found: float | None = None  # what the engine found internally (counted items / raw hold)
-    trust: str = "-"
+    trust: str = "-"  # the level of the headline measure (count or hold)
     reasons: list[str] = field(default_factory=list)
     error: float | None = None  # distance outside the person's range (0 inside)
     seconds: float | None = None  # analysis time
@@ -96,8 +96,13 @@ def evaluate_clip(clip: dict[str, Any], catalog: dict[str, Any], **options: Any)
     measures = result.measures
     assert measures is not None
     quality = measures.quality
-    evaluation.trust = "ok" if quality.trusted else "withheld"
-    evaluation.reasons = list(quality.problems)
+    headline = "hold" if hold else "count"
+    evaluation.trust = quality.level(headline) or ("ok" if quality.trusted else "withheld")
+    evaluation.reasons = [
+        f"{name} {verdict.level}: {reason}"
+        for name, verdict in quality.trust.items()
+        for reason in verdict.reasons
+    ] or list(quality.problems)
     if hold:
         balance = measures.balance
         evaluation.found = balance.hold_seconds if balance else None

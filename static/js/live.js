@@ -8,6 +8,7 @@
 
 /* global tf, poseDetection */
 import { LIVE_JOINTS, protocolAngle } from './angles.js';
+import { LiveTally, figureDisplay, measureTrust, serverCountText } from './live_count.js';
 import { DEFAULT_MIN_RANGE, LiveRepCounter } from './reps.js';
 import { SetupMonitor, meanBrightness } from './setup_check.js';
 import { drawSkeleton } from './skeleton.js';
@@ -39,7 +40,7 @@ const MAX_RECORD_SECONDS = Math.max(60, (cfg.targetSeconds || 0) + 20, 180);
 const state = {
   detector: null, stream: null, running: false, recording: false, counters: [], monitor: null,
   frames: 0, fpsStart: 0, recStart: 0, recorder: null, chunks: [], track: null, payload: null,
-  sessionId: null, checksReady: false,
+  sessionId: null, checksReady: false, tally: new LiveTally(),
 };
 
 function setState(name) { ui.live.dataset.state = name; }
@@ -163,10 +164,9 @@ async function loop() {
     state.frames += 1;
     measureLight(state.frames);
     showChecks(state.monitor.update(keypoints, video.videoWidth, video.videoHeight));
-    if (keypoints && canCount) {
+    if (keypoints && canCount && !state.tally.frozen) {
       sides.forEach((side, i) => state.counters[i].push(liveAngle(keypoints, side)));
-      const count = Math.max(...state.counters.map((c) => c.count));
-      if (ui.count.textContent !== String(count)) ui.count.textContent = String(count);
+      if (state.tally.update(Math.max(...state.counters.map((c) => c.count)))) ui.count.textContent = String(state.tally.count);
     }
     if (state.recording) {
       const seconds = (now - state.recStart) / 1000;
@@ -207,7 +207,9 @@ async function startRecording() {
   setState('countdown');
   await countdown(3);
   state.counters = newCounters();
+  state.tally.reset();
   ui.count.textContent = canCount ? '0' : '–';
+  ui.count.dataset.source = 'live';
   state.chunks = [];
   if (cfg.privacyMode) {
     state.track = new TrackRecorder();
@@ -254,6 +256,9 @@ function recordedPayload() {
 async function stopRecording() {
   if (!state.recording) return;
   state.recording = false;
+  // The count stops with the recording; the server's count replaces it when the result is in.
+  state.tally.freeze();
+  ui.count.dataset.source = 'stopped';
   ui.stop.hidden = true;
   ui.indicator.hidden = true;
   setState('uploading');
@@ -301,12 +306,6 @@ function failUpload(message, retryable) {
   if (retryable) ui.retry.focus();
 }
 
-/** A summary figure as the page writes it: `figure` is one of cfg.figures (label, suffix, digits). */
-function figureText(value, figure, trusted) {
-  if (value === null || value === undefined) return trusted === false ? 'not trusted' : '–';
-  if (typeof value !== 'number') return String(value);
-  return `${Number(value.toFixed(figure.digits))}${figure.suffix}`;
-}
 
 function showResult(session) {
   const labels = { queued: 'Waiting for the analysis…', processing: 'Analysing your movement…', done: 'Analysis finished.', failed: 'The analysis failed.' };
@@ -316,9 +315,21 @@ function showResult(session) {
   const r = session.result;
   const summary = r.summary || {};
   const trusted = r.quality ? r.quality.trusted : undefined;
+  const measures = cfg.figureMeasures || {};
   for (const figure of cfg.figures || []) {
     const cell = $(`result-${figure.key}`);
-    if (cell) cell.textContent = figureText(summary[figure.key], figure, trusted);
+    if (!cell) continue;
+    // The count is the stored headline (rep_count), the number every other page shows.
+    const value = figure.key === 'count' ? r.rep_count : summary[figure.key];
+    const shown = figureDisplay(value, figure, measureTrust(r, measures[figure.key]), trusted);
+    cell.textContent = shown.note ? `${shown.text} (${shown.level === 'check' ? 'check' : 'not measured'})` : shown.text;
+    if (shown.level) cell.dataset.level = shown.level;
+    const note = $(`result-${figure.key}-trust`);
+    if (note) { note.textContent = shown.note; note.hidden = !shown.note; }
+  }
+  if (canCount) {
+    ui.count.textContent = serverCountText(r);
+    ui.count.dataset.source = 'server';
   }
   ui.resultNumbers.hidden = false;
   ui.resultProblems.replaceChildren(...((r.quality && r.quality.problems) || []).map((p) => {

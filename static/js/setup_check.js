@@ -1,6 +1,6 @@
 // The set-up check before recording, the same rules the server's quality check applies
-// (pose/measures/quality.py): body joints inside the picture, the camera view from shoulder width /
-// torso length (>= 0.5 front, <= 0.35 side), and enough light (brightness >= 40 of 255, brightness
+// (pose/measures/quality.py): body joints inside the picture, the camera view from how wide the
+// body looks (shoulders and hips over the body's length), and enough light (brightness >= 40 of 255, brightness
 // being the mean of R, G and B as on the server). The numbers come from the engine
 // (shared_constants.js, generated from pose/measures/shared_constants.py).
 
@@ -27,23 +27,61 @@ export function bodyVisible(keypoints, width, height, { wholeBody = true } = {})
   });
 }
 
-/** Shoulder width / torso length, or null when the shoulders and a hip are not seen. */
+const V = SHARED.view;
+
+/**
+ * How wide the body looks, as the server measures it (pose/measures/quality.py view_ratio): the
+ * mean of shoulder width and hip_width_factor x hip width, over the torso length the least
+ * foreshortened segment gives (torso, or a limb times its factor). Null when nothing is seen.
+ */
 export function viewRatio(keypoints) {
   if (!keypoints) return null;
-  const p = (i) => { const [x, y, s] = asTriple(keypoints[i]); return s >= VIEW_MIN_SCORE ? [x, y] : null; };
-  const [ls, rs, lh, rh] = ['left_shoulder', 'right_shoulder', 'left_hip', 'right_hip'].map((name) => p(index(name)));
-  if (!ls || !rs || !(lh || rh)) return null;
-  const hips = [lh, rh].filter(Boolean);
-  const hip = [hips.reduce((a, h) => a + h[0], 0) / hips.length, hips.reduce((a, h) => a + h[1], 0) / hips.length];
-  const mid = [(ls[0] + rs[0]) / 2, (ls[1] + rs[1]) / 2];
-  const torso = Math.hypot(mid[0] - hip[0], mid[1] - hip[1]);
-  return torso > 0 ? Math.hypot(ls[0] - rs[0], ls[1] - rs[1]) / torso : null;
+  const p = (name) => { const [x, y, s] = asTriple(keypoints[index(name)]); return s >= VIEW_MIN_SCORE ? [x, y] : null; };
+  const dist = (a, b) => (a && b ? Math.hypot(a[0] - b[0], a[1] - b[1]) : null);
+  const [ls, rs, lh, rh] = ['left_shoulder', 'right_shoulder', 'left_hip', 'right_hip'].map(p);
+  const widths = [dist(ls, rs), dist(lh, rh) === null ? null : V.hip_width_factor * dist(lh, rh)].filter((w) => w !== null);
+  if (!widths.length) return null;
+  const lengths = [];
+  if (ls && rs && lh && rh) {
+    lengths.push(Math.hypot((ls[0] + rs[0] - lh[0] - rh[0]) / 2, (ls[1] + rs[1] - lh[1] - rh[1]) / 2));
+  }
+  for (const [factor, [a, b]] of V.segment_factors) {
+    for (const side of ['left', 'right']) {
+      const d = dist(p(`${side}_${a}`), p(`${side}_${b}`));
+      if (d !== null) lengths.push(factor * d);
+    }
+  }
+  const length = lengths.length ? Math.max(...lengths) : 0;
+  return length > 0 ? widths.reduce((a, w) => a + w, 0) / widths.length / length : null;
 }
 
-export function classifyView(ratio) {
+/** Facing the camera (true), turned away (false) and the nose's distance from the trunk axis
+ * (torso lengths), as the server's classify_view uses them; nulls when not seen. */
+function facing(keypoints) {
+  const p = (name) => { const [x, y, s] = asTriple(keypoints[index(name)]); return s >= VIEW_MIN_SCORE ? [x, y] : null; };
+  const [ls, rs, lh, rh, nose] = ['left_shoulder', 'right_shoulder', 'left_hip', 'right_hip', 'nose'].map(p);
+  if (!ls || !rs || !lh || !rh) return { toCamera: null, nose: null };
+  const top = [(ls[0] + rs[0]) / 2, (ls[1] + rs[1]) / 2];
+  const axis = [top[0] - (lh[0] + rh[0]) / 2, top[1] - (lh[1] + rh[1]) / 2];
+  const n = Math.hypot(...axis);
+  if (!(n > 0)) return { toCamera: null, nose: null };
+  const u = [axis[0] / n, axis[1] / n];
+  const turn = (ls[0] - rs[0]) * u[1] - (ls[1] - rs[1]) * u[0];
+  const off = nose ? Math.abs((nose[0] - top[0]) * u[1] - (nose[1] - top[1]) * u[0]) / n : null;
+  return { toCamera: turn < 0, nose: off };
+}
+
+/** 'front' (or from behind), 'side' or 'oblique', as the server's classify_view; with the
+ * keypoints, the band between the thresholds is settled by facing and the nose. */
+export function classifyView(ratio, keypoints = null) {
   if (ratio === null || !Number.isFinite(ratio)) return null;
   if (ratio >= FRONT_RATIO) return 'front';
   if (ratio <= SIDE_RATIO) return 'side';
+  if (keypoints) {
+    const f = facing(keypoints);
+    if (f.toCamera === false) return 'front';
+    if (f.nose !== null && f.nose < V.nose_centred) return 'front';
+  }
   return 'oblique';
 }
 
@@ -75,7 +113,7 @@ export class SetupMonitor {
   setBrightness(brightness) { this.brightness = brightness; }
 
   update(keypoints, width, height) {
-    const observed = classifyView(viewRatio(keypoints));
+    const observed = classifyView(viewRatio(keypoints), keypoints);
     const now = {
       body: bodyVisible(keypoints, width, height, { wholeBody: this.wholeBody }),
       view: observed === this.view,

@@ -9,9 +9,13 @@ const SHARED = {
     "min_score": 0.3
   },
   "view": {
-    "front_ratio": 0.5,
-    "side_ratio": 0.35,
-    "min_score": 0.3
+    "front_ratio": 0.6,
+    "side_ratio": 0.45,
+    "min_score": 0.3,
+    "hip_width_factor": 1.6,
+    "segment_factors": [[1.55, ["shoulder", "elbow"]], [1.15, ["hip", "knee"]], [1.2, ["knee", "ankle"]]],
+    "back_turned": 0.2,
+    "nose_centred": 0.08
   },
   "in_frame": {
     "joints": ["left_shoulder", "left_elbow", "left_wrist", "left_hip", "left_knee", "left_ankle", "right_shoulder", "right_elbow", "right_wrist", "right_hip", "right_knee", "right_ankle"],

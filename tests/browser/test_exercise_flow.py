@@ -71,23 +71,16 @@ def chromium_path() -> Path:
     return CHROMIUM
 
 
-@pytest.fixture(scope="session")
-def browser(chromium_path, pose_clip_y4m):
-    from playwright.sync_api import sync_playwright
-
-    # Playwright's sync API runs an event loop in this thread while it is open; the ORM calls
-    # the tests themselves make (fixtures, assertions) are still synchronous and safe. Allowed
-    # only while this module's browser is open, and never passed on to other modules.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(
-            executable_path=str(chromium_path),
-            headless=True,
-            args=[*CHROMIUM_ARGS, f"--use-file-for-fake-video-capture={pose_clip_y4m}"],
-        )
-        yield browser
-        browser.close()
-    del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
+@pytest.fixture(scope="module")
+def browser(chromium_path, pose_clip_y4m, playwright_driver):
+    # One Playwright driver for every browser module (tests/browser/conftest.py).
+    browser = playwright_driver.chromium.launch(
+        executable_path=str(chromium_path),
+        headless=True,
+        args=[*CHROMIUM_ARGS, f"--use-file-for-fake-video-capture={pose_clip_y4m}"],
+    )
+    yield browser
+    browser.close()
 
 
 @pytest.fixture

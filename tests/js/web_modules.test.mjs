@@ -18,10 +18,14 @@ function frontPose(score = 0.9) {
 }
 
 test('view ratio and classification match the server thresholds', () => {
+  // shoulders 80, hips 50 x 1.6 = 80; the body's length: the shank 60 x 1.2 = 72 < torso 100
   assert.equal(viewRatio(frontPose()), 0.8);
   assert.equal(classifyView(0.8), 'front');
   assert.equal(classifyView(0.2), 'side');
-  assert.equal(classifyView(0.42), 'oblique');
+  assert.equal(classifyView(0.52), 'oblique');
+  const nose = frontPose();
+  nose[0] = [200, 110, 0.9]; // the nose on the trunk's axis: facing the camera
+  assert.equal(classifyView(0.52, nose), 'front');
   assert.equal(classifyView(null), null);
   const side = frontPose();
   side[6] = [170, 150, 0.9]; // shoulders overlap in profile

@@ -33,7 +33,7 @@ def test_bench_prints_figures_for_each_clip_and_precision(tmp_path, monkeypatch,
         assert int(low) <= int(end_to_end) <= int(high)
     assert (tmp_path / "bench-720x1280.mp4").is_file()
     targets = re.findall(
-        r"^target \(issue 2\): lightning (\S+) >= (\d+) fps .*: int8 (\d+), float (\d+)$", out, re.M
+        r"^target: lightning (\S+) >= (\d+) fps .*: int8 (\d+), float (\d+)$", out, re.M
     )
     assert {(clip, int(fps)) for clip, fps, *_ in targets} == {("720x1280", 200), ("576x576", 350)}
     assert f"machine: {machine.signature()}" in out

@@ -54,7 +54,9 @@ def test_crop_matches_tf_crop_and_resize(astronaut, y0, x0, side_y, side_x):
     expected, spread = tf_crop_and_resize(image, region, 24)
     error = np.abs(ours - expected)
     assert (error < 1.5 + spread / 32).all()  # the bound crop_and_resize documents
-    assert (ours[spread == 0] == expected[spread == 0]).mean() > 0.5  # padding and flat areas
+    flat = spread == 0  # padding and flat areas
+    if flat.any():
+        assert (ours[flat] == expected[flat]).mean() > 0.5
     assert error.mean() < 0.6
 
 

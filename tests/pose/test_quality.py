@@ -23,48 +23,49 @@ def test_a_clean_side_view_squat_is_trusted():
     result = score_track(_squat_track(), SQUAT)
     q = result.quality
     assert q.trusted and q.problems == []
+    assert {name: t.level for name, t in q.trust.items()} == {
+        "count": "ok",
+        "range": "ok",
+        "tempo": "ok",
+    }
     assert q.visible_fraction == 1.0 and q.view.observed == "side"
     assert q.whole_body_in_frame and q.too_dark is None
     assert result.reps.count == 2
 
 
-def test_front_view_for_a_side_exercise_is_not_trusted_and_hides_the_count():
-    result = score_track(_squat_track(view="front"), SQUAT)
-    view = result.quality.view
-    assert (view.expected, view.observed, view.matches) == ("side", "front", False)
-    assert abs(view.shoulder_to_torso_ratio - 0.8) < 0.05
-    assert not result.quality.trusted
-    assert result.reps.count is None and result.summary.figures["count"] is None
-    assert any("filmed from the side" in p or "side" in p for p in result.quality.problems)
-
-
 def test_view_ratio_classifies_front_side_oblique():
-    assert classify_view(view_ratio(make_track([Pose()] * 3, view="front"))) == "front"
-    assert classify_view(view_ratio(make_track([Pose()] * 3, view="side"))) == "side"
-    assert classify_view(0.42) == "oblique" and classify_view(None) is None
+    front = make_track([Pose()] * 3, view="front")
+    side = make_track([Pose()] * 3, view="side")
+    assert 0.65 < view_ratio(front) < 0.8  # as adults measure facing a camera (0.62-0.70 here)
+    assert view_ratio(side) < 0.05
+    assert classify_view(view_ratio(front), front) == "front"
+    assert classify_view(view_ratio(side), side) == "side"
+    assert classify_view(0.52) == "oblique" and classify_view(None) is None
 
 
 def test_hidden_joints_lower_visibility_and_trust():
     track = _squat_track()
     kp = track.keypoints.copy()
-    kp[: len(kp) // 2, KP["left_knee"], 2] = 0.0
+    kp[: int(len(kp) * 0.6), KP["left_knee"], 2] = 0.0
     result = score_track(KeypointTrack(track.timestamps, kp, track.width, track.height), SQUAT)
-    assert result.quality.visible_fraction < 0.6
-    assert not result.quality.trusted
+    assert result.quality.visible_fraction < 0.5
+    assert result.quality.level("count") == "unreliable" and result.reps.count is None
+    assert any("knees" in r and "40%" in r for r in result.quality.trust["count"].reasons)
 
 
-def test_body_leaving_the_frame_is_reported():
+def test_joints_the_protocol_uses_leaving_the_frame_are_reported():
     track = _squat_track(y=900.0)  # ankles below the 1000 px frame edge
     q = score_track(track, SQUAT).quality
     assert q.whole_body_in_frame is False and not q.trusted
+    assert q.level("count") in ("check", "unreliable")
 
 
 def test_short_and_dark_clips():
     track = make_track([Pose()] * 30)  # one second
     q = check_quality(track, SQUAT.make_protocol(), "side", brightness=np.full(30, 20.0))
-    assert q.too_short and q.too_dark and len(q.problems) == 2
+    assert q.too_short and q.too_dark
     q = check_quality(_squat_track(), SQUAT.make_protocol(), "side", brightness=np.full(30, 120.0))
-    assert q.too_dark is False and q.trusted
+    assert q.too_dark is False
 
 
 def test_result_is_plain_json_without_nan():

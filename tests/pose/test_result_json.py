@@ -246,8 +246,11 @@ def test_typed_access_to_a_recorded_result():
     assert result.measures.summary.figures["count"] == 1
     assert result.measures.series("mean_shoulder_abduction")[0] is not None
     assert result.track.keypoint_track().keypoints.shape == (120, NUM_KEYPOINTS, 3)
-    balance = Result.from_json(golden("pose_1_single_leg_stance")).measures.balance
-    assert balance.score is None and balance.hold_seconds == 0.033  # untrusted: no score
+    stance = Result.from_json(golden("pose_1_single_leg_stance")).measures
+    # The clip ended mid-hold: hold and score are shown, graded "check" with the reason.
+    assert stance.balance.hold_seconds == 3.933 and stance.balance.score == 5.4
+    assert stance.quality.level("hold") == "check"
+    assert any("at least" in r for r in stance.quality.trust["hold"].reasons)
 
 
 def test_a_track_without_measures_has_no_measure_keys():

@@ -50,6 +50,10 @@ def test_the_values_are_the_engine_s_constants():
         "front_ratio": quality.FRONT_RATIO,
         "side_ratio": quality.SIDE_RATIO,
         "min_score": MIN_SCORE,
+        "hip_width_factor": quality.HIP_WIDTH_FACTOR,
+        "segment_factors": [[f, list(seg)] for f, seg in quality.SEGMENT_FACTORS],
+        "back_turned": quality.BACK_TURNED,
+        "nose_centred": quality.NOSE_CENTRED,
     }
     assert SHARED["in_frame"] == {
         "joints": list(quality.BODY_JOINTS),

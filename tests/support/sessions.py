@@ -16,9 +16,10 @@ from pathlib import Path
 
 from django.core.files.base import ContentFile
 
-from pose import Result, get_exercise, score_track_json
+from pose import MeasureTrust, Result, get_exercise, score_track_json
 from therapy import services
 from therapy.models import ExerciseSession, SessionSource, SessionStatus
+from therapy.selectors.trust import figure_measures
 
 # Enough of an MP4 to pass the container check: a size, "ftyp" and a brand.
 MP4_HEADER = b"\x00\x00\x00\x18ftypisom\x00\x00\x02\x00isomiso2"
@@ -48,6 +49,37 @@ def engine_result(rep_count: int = 1) -> Result:
             summary=replace(
                 measures.summary, figures={**measures.summary.figures, "count": rep_count}
             ),
+        ),
+    )
+
+
+def graded_result(result: Result, **grades: tuple[str, list[str]]) -> Result:
+    """``result`` with the trust of some measures changed, as the engine would answer:
+    ``graded_result(r, range=("check", ["Filmed from the front."]))``. An ``unreliable`` measure
+    is withheld (its summary figures, and for ``count`` the repetition count, become None);
+    ``quality.problems`` and ``quality.trusted`` follow the new levels."""
+    measures = result.measures
+    assert measures is not None
+    trust = {**measures.quality.trust}
+    for name, (level, reasons) in grades.items():
+        trust[name] = MeasureTrust(level=level, reasons=list(reasons))
+    withheld = {name for name, t in trust.items() if t.level == "unreliable"}
+    belongs = figure_measures(measures.protocol)
+    figures = {
+        key: None if belongs.get(key) in withheld else value
+        for key, value in measures.summary.figures.items()
+    }
+    problems = list(dict.fromkeys(r for t in trust.values() for r in t.reasons))
+    reps = measures.reps
+    if reps is not None and belongs.get("count") in withheld:
+        reps = replace(reps, count=None)
+    return replace(
+        result,
+        measures=replace(
+            measures,
+            reps=reps,
+            quality=replace(measures.quality, trust=trust, problems=problems, trusted=not problems),
+            summary=replace(measures.summary, figures=figures, trusted=not problems),
         ),
     )
 

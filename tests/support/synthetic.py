@@ -90,12 +90,17 @@ def keypoints(
     y: float = 300.0,
     scale: float = 100.0,
     facing: int = 1,
-    view: str = "side",
+    view: str | float = "side",
     score: float = 0.9,
 ) -> np.ndarray:
-    """One frame, ``(17, 3)``: x, y pixels (y down) and score."""
+    """One frame, ``(17, 3)``: x, y pixels (y down) and score. ``view``: ``"side"``,
+    ``"front"``, or the camera's angle in degrees from the side (0) to the front (90)."""
     out = np.zeros((NUM_KEYPOINTS, 3))
-    horizontal = F if view == "side" else L
+    if isinstance(view, str):
+        horizontal = F if view == "side" else L
+    else:
+        a = np.radians(view)
+        horizontal = np.cos(a) * F + np.sin(a) * L
     for name, point in _body_points(pose).items():
         out[KP[name]] = (
             x + scale * (facing * point @ horizontal + pose.shift[0]),

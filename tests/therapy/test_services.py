@@ -8,9 +8,11 @@ from dataclasses import replace
 import pytest
 from django.core.management import call_command
 
+from pose import ENGINE_VERSION, MeasureTrust
 from pose.errors import VideoError
 from tests.support.sessions import (
     engine_result,
+    graded_result,
     make_clip_session,
     make_done_session,
     recorded_result,
@@ -54,7 +56,7 @@ def test_analyze_stores_result_and_is_idempotent(patient, item, monkeypatch):
         == recorded.angles["mean_shoulder_abduction"]
     )
     assert len(result.series["timestamps"]) == 120
-    assert (result.model, result.engine_version) == ("movenet-lightning", "0.4.0")
+    assert (result.model, result.engine_version) == ("movenet-lightning", ENGINE_VERSION)
     assert result.keypoint_track.name.startswith("tracks/")
     path, kwargs = calls[0]
     assert path.endswith(".mp4") and kwargs["exercise"].slug == "shoulder_abduction"
@@ -160,8 +162,12 @@ def test_rescore_sessions_recomputes_from_the_stored_track(patient, item):
 
 
 def test_untrusted_repetitions_are_stored_as_not_measured(patient, item):
-    """A count the engine withheld (a clip too short to trust) is None, not 0, everywhere."""
-    output = too_short_result()
+    """A count the engine withheld (``unreliable``) is None, not 0, everywhere."""
+    output = graded_result(
+        too_short_result(),
+        count=("unreliable", ["The shoulders were seen in 30% of the clip."]),
+        range=("unreliable", ["The shoulders were seen in 30% of the clip."]),
+    )
     assert output.measures.reps.count is None and not output.measures.quality.trusted
     session = make_done_session(patient=patient, routine_item=item, output=output)
     result = session.result
@@ -169,7 +175,7 @@ def test_untrusted_repetitions_are_stored_as_not_measured(patient, item):
     measures = selectors.result_measures(result)
     assert measures["count"] is None and measures["peak_angle"] is None
     assert measures["trusted"] is False
-    assert "at least 2 s are needed" in " ".join(measures["problems"])
+    assert "seen in 30% of the clip" in " ".join(measures["problems"])
     (point,) = selectors.trends_for_patient(patient=patient)[0]["points"]
     assert point["reps"] is None and point["trusted"] is False
     (row,) = selectors.export_rows(patient=patient)
@@ -195,10 +201,12 @@ def test_balance_results_have_no_repetition_count(patient, therapist, exercises_
     assert result.balance == output.measures.balance.to_json()
     assert result.summary == output.measures.summary.to_json()
     measures = selectors.result_measures(result)
-    assert measures["count"] is None and measures["hold_seconds"] is None  # not trusted
-    assert measures["balance_score"] is None and measures["trusted"] is False
+    # The hold and the score are "check" (the clip ended mid-hold): shown, with the reasons.
+    assert measures["count"] is None and measures["hold_seconds"] == 3.933
+    assert measures["balance_score"] == 5.4 and measures["trusted"] is False
+    assert measures["trust"]["hold"].level == "check"
     (summary,) = selectors.report_summary(patient=patient)
-    assert summary["measure_key"] == "balance_score" and summary["best"] is None
+    assert summary["measure_key"] == "balance_score" and summary["best"] == 5.4
 
 
 def test_result_measures_read_the_summary_figures(patient, item):
@@ -212,6 +220,11 @@ def test_result_measures_read_the_summary_figures(patient, item):
         "hold_seconds": None,
         "trusted": True,
         "problems": [],
+        "trust": {
+            "count": MeasureTrust("ok"),
+            "range": MeasureTrust("ok"),
+            "tempo": MeasureTrust("ok"),
+        },
     }
 
 

@@ -254,10 +254,30 @@ class SessionFeedbackIn(StrictInput):
     comment = serializers.CharField(required=False, allow_blank=True, max_length=5000)
 
 
+class MeasureTrustOut(serializers.Serializer):
+    level = serializers.ChoiceField(
+        choices=["ok", "check", "unreliable"],
+        help_text="ok: shown as it is; check: shown, weigh the reasons; unreliable: withheld "
+        "(its figures are null).",
+    )
+    reasons = serializers.ListField(
+        child=serializers.CharField(), help_text="Sentences for the patient and the therapist."
+    )
+
+
 @extend_schema_serializer(deprecate_fields=["angles_summary"])
 class ResultOut(serializers.ModelSerializer):
     """A session's result: the engine's parts as it returned them (``reps``, ``balance``,
-    ``quality``, ``summary``, ``video``), with ``rep_count`` null when not measured."""
+    ``quality``, ``summary``, ``video``), with ``rep_count`` null when not measured, and
+    ``trust`` (a copy of ``quality.trust``) beside them."""
+
+    trust = serializers.SerializerMethodField(
+        help_text="How far each measure can be trusted, by measure name (repetitions: count, "
+        "range, tempo; balance holds: hold, score, sway): {level, reasons}. Only unreliable "
+        "measures are withheld (their figures are null); check measures are shown with their "
+        "reasons. Empty for results stored before measures were graded: use quality.trusted "
+        "and quality.problems then. Same as quality.trust."
+    )
 
     # Renamed to ``summary``; kept for one release so that clients can move.
     angles_summary = serializers.JSONField(
@@ -280,7 +300,12 @@ class ResultOut(serializers.ModelSerializer):
             "model",
             "engine_version",
             "updated_at",
+            "trust",
         ]
+
+    @extend_schema_field(serializers.DictField(child=MeasureTrustOut()))
+    def get_trust(self, obj: SessionResult) -> dict:
+        return (obj.quality or {}).get("trust") or {}
 
 
 class SessionLinksOut(serializers.Serializer):

@@ -15,6 +15,7 @@ from therapy.selectors.adherence import adherence_for_patients
 from therapy.selectors.flags import Flag, patient_flags
 from therapy.selectors.results import result_measures, trends_for_patient
 from therapy.selectors.sessions import session_done_result, sessions_with_results
+from therapy.selectors.trust import trust_measures, trust_reasons_text
 
 
 @dataclass
@@ -65,12 +66,18 @@ CSV_COLUMNS = [
     "trusted",
     "quality_problems",
     "comment",
+    # Each measure's trust level ("ok", "check", "unreliable"; empty when not graded: a result
+    # stored before per-measure grading, or a measure the exercise does not have): count_trust,
+    # range_trust, tempo_trust, hold_trust, score_trust, sway_trust; then their reasons.
+    *(f"{measure}_trust" for measure in trust_measures()),
+    "trust_reasons",
 ]
 
 
 def export_rows(*, patient: User) -> list[list[Any]]:
     """One row per session (``CSV_COLUMNS``). A value not measured is None, an empty cell: a
-    balance hold has no repetitions, an untrusted clip no figures; never 0 for unknown."""
+    balance hold has no repetitions, an unreliable measure no figures; never 0 for unknown.
+    ``repetitions`` is the number on the session's result card (``SessionResult.rep_count``)."""
     rows = []
     for s in sessions_with_results(patient):
         m = result_measures(session_done_result(s))
@@ -91,9 +98,16 @@ def export_rows(*, patient: User) -> list[list[Any]]:
                 m["trusted"],
                 " | ".join(m["problems"]) or (s.error if s.status == SessionStatus.FAILED else ""),
                 s.comment,
+                *(_level(m["trust"], measure) for measure in trust_measures()),
+                trust_reasons_text(m["trust"]),
             ]
         )
     return rows
+
+
+def _level(trust: dict[str, Any], measure: str) -> str | None:
+    graded = trust.get(measure)
+    return graded.level if graded is not None else None
 
 
 def report_summary(*, patient: User) -> list[dict[str, Any]]:

@@ -9,6 +9,7 @@ from django.utils import timezone
 from pose import Quality, Summary
 from therapy.models import SessionResult, User
 from therapy.selectors.sessions import session_done_result, sessions_with_results
+from therapy.selectors.trust import figure_measures, figure_note
 
 # A session without a result (queued, processing, failed).
 _NOT_MEASURED: dict[str, Any] = {
@@ -19,6 +20,7 @@ _NOT_MEASURED: dict[str, Any] = {
     "hold_seconds": None,
     "trusted": None,
     "problems": [],
+    "trust": {},
 }
 
 
@@ -29,11 +31,12 @@ def result_measures(result: SessionResult | None) -> dict[str, Any]:
     ``peak_angle`` and ``range_of_motion`` for repetitions, ``score`` and ``hold_seconds`` for a
     balance hold) and the quality checks (:class:`pose.Quality`). A number not measured (an
     untrusted clip, a figure the protocol does not have) is None, never 0; ``count`` is None for
-    a balance hold. Raises :class:`pose.ResultError` for a stored result that breaks the
+    a balance hold. ``trust``: each measure's :class:`pose.MeasureTrust` (empty for a result
+    stored before the engine graded measures; :mod:`therapy.selectors.trust` reads it). Raises :class:`pose.ResultError` for a stored result that breaks the
     contract.
     """
     if result is None:
-        return {**_NOT_MEASURED, "problems": []}
+        return {**_NOT_MEASURED, "problems": [], "trust": {}}
     figures = Summary.from_json(result.summary).figures
     quality = Quality.from_json(result.quality)
     return {
@@ -44,6 +47,7 @@ def result_measures(result: SessionResult | None) -> dict[str, Any]:
         "hold_seconds": figures.get("hold_seconds"),
         "trusted": quality.trusted,
         "problems": list(quality.problems),
+        "trust": dict(quality.trust),
     }
 
 
@@ -77,6 +81,12 @@ def trends_for_patient(*, patient: User) -> list[dict[str, Any]]:
                 "hold_seconds": m["hold_seconds"],
                 "pain": session.pain_score,
                 "trusted": m["trusted"],
+                # Per summary figure ("count", "peak_angle"...): "ok", "check", "unreliable" or
+                # None (not graded), for the marker beside the number in the trend table.
+                "trust": {
+                    figure: figure_note(exercise.protocol, m["trust"], figure).level
+                    for figure in figure_measures(exercise.protocol)
+                },
             }
         )
     return sorted(by_exercise.values(), key=lambda e: e["name"])

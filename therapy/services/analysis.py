@@ -44,10 +44,13 @@ def analysis_run(*, session: ExerciseSession) -> Result:
 
 
 def result_rep_count(measures: Measures) -> int | None:
-    """The repetitions to store as the headline: None when not measured (a protocol without
-    repetitions, or a count the engine withheld because the clip cannot be trusted)."""
+    """The repetitions to store as the headline, the same number the result card shows: None
+    when not measured (a protocol without repetitions, or a count the engine withheld as
+    ``unreliable``). A count graded ``check`` is stored with its reasons beside it
+    (``quality.trust``). Results from before per-measure grading withheld every number of an
+    untrusted clip; so does this without a ``trust``."""
     reps = measures.reps
-    if reps is None or not measures.quality.trusted:
+    if reps is None or (not measures.quality.trust and not measures.quality.trusted):
         return None
     return reps.count
 

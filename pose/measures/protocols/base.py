@@ -46,6 +46,8 @@ class TrackSeries:
     xy: np.ndarray  # (T, 17, 2) cleaned keypoints, pixels, NaN where unknown
     angles: Mapping[str, np.ndarray]  # degrees, :func:`pose.measures.angles.angles_from_xy`
     heights: Mapping[str, np.ndarray]  # % torso, :func:`pose.measures.angles.heights_from_xy`
+    raw_xy: np.ndarray | None = None  # (T, 17, 2) gated and gap-filled, not smoothed
+    camera_jumps: tuple[float, ...] = ()  # times (s) the picture jumped (taken out of xy)
 
 
 @dataclass(frozen=True)
@@ -65,6 +67,14 @@ class ProtocolMeasures:
     problems: tuple[str, ...] = ()
     angles: Mapping[str, np.ndarray] = field(default_factory=dict)
     heights: Mapping[str, np.ndarray] = field(default_factory=dict)
+    # For :mod:`pose.measures.trust`: which measure each summary figure belongs to (``count``
+    # stands for ``reps.count`` and ``score`` for ``balance.score`` too), which measures are 2D
+    # angles (with the angle's name), which are built on positions in the picture, and the
+    # protocol's own verdicts ``{measure: (level, reason)}``.
+    figure_measures: Mapping[str, str] = field(default_factory=dict)
+    angle_measures: Mapping[str, str] = field(default_factory=dict)
+    position_measures: tuple[str, ...] = ()
+    trust: Mapping[str, tuple[str, str]] = field(default_factory=dict)
 
 
 # --- charts: what a picture of a result shows, for any drawing code (matplotlib, the browser) ---
@@ -153,8 +163,9 @@ class Protocol:
     """One measurement protocol, as the registry holds it.
 
     - ``params``: its parameters dataclass (``make_protocol`` builds and validates it).
-    - ``measure(params, series, trusted)``: its measures; ``trusted`` is the verdict of the
-      shared quality checks, and numbers are withheld (None) when it is False.
+    - ``measure(params, series, trusted)``: its measures (scoring calls it with ``trusted``
+      True and withholds what :mod:`pose.measures.trust` finds unreliable), with the
+      ``figure_measures`` that tell which measure each summary figure belongs to.
     - ``units(params)``: the unit of each figure of its summary.
     - ``chart(measures)``: what a chart of one of its results draws (series with labels and
       units, shaded spans, thresholds, a 2-D path).

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from pose.measures.balance import BalanceResult, analyse_balance
+from pose.measures.balance import POSTURE_EVENTS, BalanceResult, analyse_balance
 from pose.measures.protocols.base import (
     Chart,
     ChartPath,
@@ -22,7 +22,7 @@ from pose.measures.protocols.base import (
     TrackSeries,
 )
 from pose.measures.rounding import rounded
-from pose.result import Balance, BalanceTrace, Measures, Summary, Sway
+from pose.result import Balance, BalanceEvent, BalanceTrace, Measures, Summary, Sway
 
 STANCES = ("single_leg", "tandem", "feet_together")
 LIFTED = ("left", "right", "either")
@@ -43,7 +43,8 @@ class HoldBalance:
     max_ankle_gap: float = 0.3  # tandem / feet together: ankles at most this far apart (x)
     foot_move: float = 0.15  # stance ankle moving this far from where it started = lost
     max_trunk_lean: float = 30.0
-    max_hand_reach: float = 0.9  # a wrist this far from the body's midline = reaching out
+    max_hand_reach: float = 0.9  # a wrist this far from the body's midline = arms moved
+    end_on_posture: bool = False  # arms moving / trunk leaning end the hold (formal tests)
     settle_seconds: float = 0.2  # the stance must hold this long to count as begun
     loss_seconds: float = 0.1  # a loss condition must last this long to end the hold
     min_seconds: float = 2.0
@@ -76,19 +77,43 @@ def hold_balance(stance: str, **params: Any) -> HoldBalance:
     return PROTOCOL.make({"stance": stance, **params})
 
 
+FIGURE_MEASURES = {
+    "hold_seconds": "hold",
+    "lost_reason": "hold",
+    "score": "score",
+    "sway_rms": "sway",
+    "sway_path_length_per_s": "sway",
+}
+MIN_SWAY_SECONDS = 1.0  # sway needs a hold at least this long
+
+
 def measure(params: HoldBalance, data: TrackSeries, trusted: bool) -> ProtocolMeasures:
-    """Time the hold. A clip that ends while the stance is still held, before the target, is not
-    trusted: the hold was cut short by the recording, not by the patient."""
-    balance = analyse_balance(data.xy, data.timestamps, params)
-    problems: tuple[str, ...] = ()
-    if balance.held_to_clip_end and balance.hold_seconds < params.target_seconds:
-        problems = (
-            f"The clip ended after {balance.hold_seconds:.1f} s while the stance was still "
-            f"held; record at least {params.target_seconds:.0f} s so the hold can be timed.",
+    """Time the hold. A clip that ends while the stance is still held, before the target, gives
+    the hold as "at least" that long (``check``): the recording, not the patient, ended it."""
+    balance = analyse_balance(data.xy, data.timestamps, params, data.raw_xy)
+    verdicts: dict[str, tuple[str, str]] = {}
+    if balance.started_at is None:
+        verdicts["hold"] = (
+            "check",
+            "The stance was never seen being taken (for a single-leg stance: a foot lifted off "
+            "the floor), so the hold is 0 s; if that is wrong, record again with the feet in view.",
         )
-    ok = trusted and not problems
+    elif balance.held_to_clip_end and balance.hold_seconds < params.target_seconds:
+        reason = (
+            f"The clip ended after {balance.hold_seconds:.1f} s while the stance was still "
+            f"held: the hold lasted at least that long. Record at least "
+            f"{params.target_seconds:.0f} s so it can be timed to the end."
+        )
+        verdicts["hold"] = verdicts["score"] = ("check", reason)
+    if balance.started_at is not None and balance.hold_seconds < MIN_SWAY_SECONDS:
+        verdicts["sway"] = ("unreliable", "The hold was too short to measure sway.")
+    ok = trusted
     return ProtocolMeasures(
-        balance=_balance(balance, ok), summary=summary(balance, ok), problems=problems
+        balance=_balance(balance, ok),
+        summary=summary(balance, ok),
+        figure_measures=FIGURE_MEASURES,
+        position_measures=("sway", "score"),
+        trust=verdicts,
     )
 
 
@@ -109,6 +134,16 @@ def _balance(balance: BalanceResult, trusted: bool) -> Balance:
         trace=BalanceTrace(**{k: [rounded(v, 4) for v in vals] for k, vals in trace.items()})
         if trace
         else None,
+        events=[
+            BalanceEvent(
+                kind=e.kind,
+                start=rounded(e.start, 3),
+                end=rounded(e.end, 3),
+                detail=POSTURE_EVENTS[e.kind]
+                + (f" from {e.start:.1f} s" if e.end is None else f", {e.start:.1f}-{e.end:.1f} s"),
+            )
+            for e in balance.events
+        ],
     )
 
 

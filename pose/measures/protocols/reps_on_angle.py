@@ -1,9 +1,9 @@
 """The ``reps_on_angle`` protocol: repetitions counted with hysteresis on one measure.
 
 The measure is a joint angle (degrees, :mod:`pose.measures.angles`) or a height such as
-``ankle_rise`` (% of torso length); the counting itself is :mod:`pose.measures.reps`. The
-result's ``reps`` lists every repetition; its summary gives the count, the best and mean peak,
-range of motion and tempo.
+``ankle_rise`` or ``body_rise`` (% of torso length); the counting itself is
+:mod:`pose.measures.reps`. The result's ``reps`` lists every repetition; its summary gives the
+count, the best and mean peak, range of motion and tempo.
 """
 
 from __future__ import annotations
@@ -13,7 +13,8 @@ from typing import Any
 
 import numpy as np
 
-from pose.measures.angles import ANGLE_JOINTS, HEIGHT_MEASURES
+from pose.measures.angles import ANGLE_JOINTS, HEIGHT_MEASURES, WHOLE_BODY_MEASURES
+from pose.measures.cleaning import sample_rate
 from pose.measures.protocols.base import (
     Chart,
     ChartLevel,
@@ -25,7 +26,7 @@ from pose.measures.protocols.base import (
     ProtocolMeasures,
     TrackSeries,
 )
-from pose.measures.reps import Rep, RepResult, count_for_protocol, side_series
+from pose.measures.reps import Rep, RepResult, count_for_protocol, count_reps, side_series
 from pose.measures.rounding import rounded
 from pose.result import Measures, Repetition, Repetitions, RepThresholds, Summary
 
@@ -43,6 +44,8 @@ _JOINT_KEYPOINTS = {
     "ankle_rise": ("ankle", "shoulder", "hip"),
     "ankle_height": ("ankle", "shoulder", "hip"),
     "knee_height": ("knee", "shoulder", "hip"),
+    # The body's rise is a median over many keypoints; the legs must be seen to anchor it.
+    "body_rise": ("hip", "knee", "ankle"),
 }
 
 
@@ -53,6 +56,7 @@ class RepsOnAngle:
     ``joint``: measure without side prefix (``knee_flexion``, ``ankle_rise``...).
     ``side``: ``left``/``right`` (that side only), ``both`` (the per-frame mean of the two sides:
     for bilateral movements) or ``best`` (count each side, keep the one with more repetitions).
+    A whole-body measure (``body_rise``: one series, both sides in it) takes only ``both``.
     ``direction``: ``increase`` when the movement raises the measure from rest (squat knee
     flexion), ``decrease`` when it lowers it (sit-to-stand: seated 90 deg -> standing 0 deg).
     ``enter`` / ``exit``: thresholds in the measure's unit; ``None`` adapts them to the clip
@@ -79,6 +83,11 @@ class RepsOnAngle:
             raise ProtocolError(f"unknown joint measure {self.joint!r}")
         if self.side not in REP_SIDES:
             raise ProtocolError(f"side must be one of {REP_SIDES}, got {self.side!r}")
+        if self.joint in WHOLE_BODY_MEASURES and self.side != "both":
+            raise ProtocolError(
+                f"{self.joint} is one series for the whole body: side must be 'both', "
+                f"got {self.side!r}"
+            )
         if self.direction not in DIRECTIONS:
             raise ProtocolError("direction must be 'increase' or 'decrease'")
         if self.outward_phase not in OUTWARD_PHASES:
@@ -120,18 +129,48 @@ def measure(params: RepsOnAngle, data: TrackSeries, trusted: bool) -> ProtocolMe
     """Count on the protocol's side(s); counts and summary figures are None when not trusted."""
     series = {**data.angles, **data.heights}
     derived = {}
-    if params.side == "both":
-        derived[f"mean_{params.joint}"] = side_series(series, params.joint, "both")
-    reps = count_for_protocol(series, data.timestamps, params)
-    primary = f"{'mean' if reps.side == 'both' else reps.side}_{params.joint}"
+    if params.joint in WHOLE_BODY_MEASURES:  # already one series: count it as it is
+        reps = count_reps(series[params.joint], data.timestamps, params, "both")
+        primary = params.joint
+    else:
+        if params.side == "both":
+            derived[f"mean_{params.joint}"] = side_series(series, params.joint, "both")
+        reps = count_for_protocol(series, data.timestamps, params)
+        primary = f"{'mean' if reps.side == 'both' else reps.side}_{params.joint}"
     is_angle = params.joint in ANGLE_JOINTS
+    verdicts = {}
+    fps = sample_rate(data.timestamps)
+    if fps < MIN_TEMPO_FPS:
+        verdicts["tempo"] = (
+            "check",
+            f"The clip has only {fps:.0f} frames a second, so durations are approximate.",
+        )
     return ProtocolMeasures(
         primary_angle=primary,
         reps=_repetitions(reps, trusted),
         summary=summary(reps, primary, trusted),
         angles=derived if is_angle else {},
         heights={} if is_angle else derived,
+        figure_measures=FIGURE_MEASURES,
+        angle_measures={"range": params.joint} if is_angle else {},
+        position_measures=() if is_angle else ("count", "range", "tempo"),
+        trust=verdicts,
     )
+
+
+# Which measure each summary figure belongs to (pose.measures.trust grades them).
+FIGURE_MEASURES = {
+    "count": "count",
+    "partial_count": "count",
+    "peak_angle": "range",
+    "mean_peak_angle": "range",
+    "range_of_motion": "range",
+    "mean_range_of_motion": "range",
+    "mean_duration": "tempo",
+    "mean_concentric_seconds": "tempo",
+    "mean_eccentric_seconds": "tempo",
+}
+MIN_TEMPO_FPS = 15.0  # below this a repetition's phases span too few frames to time
 
 
 def _repetition(rep: Rep) -> Repetition:

@@ -14,6 +14,7 @@ from therapy.audit import AuditAction, audit_request
 from therapy.permissions import get_or_404
 from therapy.selectors.results import measure_label, result_measures
 from therapy.selectors.sessions import session_done_result, session_get_for_user
+from therapy.selectors.trust import figure_note, quality_trust
 from therapy.services.files import clip_response
 from therapy.web.views.figures import protocol_units, result_figures, unit_display
 
@@ -42,8 +43,10 @@ def session_clip(request, pk: int):
     return response
 
 
-def session_context(session) -> dict[str, Any]:
-    """What the patient's and the therapist's session pages show of one session's result."""
+def session_context(session, *, patient_view: bool = False) -> dict[str, Any]:
+    """What the patient's and the therapist's session pages show of one session's result.
+    ``patient_view``: the reasons beside a number to check are addressed to the patient ("Check
+    with your therapist: ...")."""
     result = session_done_result(session)
     exercise = session.routine_item.exercise
     measures = result_measures(result)
@@ -67,12 +70,17 @@ def session_context(session) -> dict[str, Any]:
             "thresholds": (result.reps or {}).get("thresholds"),
         }
     reps = (result.reps or {}) if result else {}
+    figures = result_figures(exercise, result, measures)
     return {
         "session": session,
         "exercise": exercise,
         "result": result,
         "m": measures,
-        "figures": result_figures(exercise, result, measures),
+        "figures": figures,
+        "patient_view": patient_view,
+        # The per-repetition angles belong to the same measure as the peak tile.
+        "rep_angle_trust": figure_note(exercise.protocol, measures["trust"], "peak_angle"),
+        "balance_events": ((result.balance or {}).get("events") or []) if result else [],
         "rep_suffix": {
             k: unit_display(units.get(k)).suffix for k in ("peak_angle", "range_of_motion")
         },
@@ -81,6 +89,18 @@ def session_context(session) -> dict[str, Any]:
         "series": series,
         "norms": exercise.norms or [],
     }
+
+
+def with_count_trust(sessions) -> list[Any]:
+    """``sessions`` with ``count_trust`` (a :class:`therapy.selectors.trust.TrustNote`) on each,
+    for the tables that show a session's count: "check" or "not measured" beside it."""
+    out = []
+    for session in sessions:
+        result = session_done_result(session)
+        trust = quality_trust(result.quality) if result is not None else {}
+        session.count_trust = figure_note(session.routine_item.exercise.protocol, trust, "count")
+        out.append(session)
+    return out
 
 
 def error_text(exc: ValidationError) -> str:

@@ -17,6 +17,7 @@ from typing import Any
 from django.template.defaultfilters import floatformat
 
 import pose
+from therapy.selectors.trust import MARKERS, figure_note
 
 logger = logging.getLogger(__name__)
 
@@ -141,12 +142,14 @@ def exercise_figures(exercise, keys: Iterable[str] = RESULT_FIGURES) -> list[Fig
     return [_figure(k, units[k]) for k in chosen]
 
 
-def result_figures(exercise, result, measures: Mapping[str, Any]) -> list[dict[str, str]]:
-    """The result card's figures with their values: ``[{"key", "label", "text"}]``.
+def result_figures(exercise, result, measures: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The result card's figures with their values: ``[{"key", "label", "text", "missing", "trust"}]``.
 
     Values come from ``measures`` (:func:`therapy.selectors.results.result_measures`, which also
     reads older results) and otherwise from the stored summary. When the protocol is unknown,
-    the summary's own numbers are shown without units.
+    the summary's own numbers are shown without units. ``trust`` is the figure's
+    :class:`therapy.selectors.trust.TrustNote` (level unknown for results stored before the
+    engine graded each measure).
     """
     if result is None:
         return []
@@ -158,11 +161,21 @@ def result_figures(exercise, result, measures: Mapping[str, Any]) -> list[dict[s
             for k, v in summary.items()
             if k not in ("measure", "trusted") and isinstance(v, int | float)
         ]
+    trust = measures.get("trust") or {}
     out = []
     for f in figures:
         key = MEASURE_KEYS.get(f.key, f.key)
         value = measures[key] if key in measures else summary.get(f.key)
-        out.append({"key": f.key, "label": f.label, "text": f.text(value)})
+        note = figure_note(exercise.protocol, trust, f.key)
+        out.append(
+            {
+                "key": f.key,
+                "label": f.label,
+                "text": f.text(value),
+                "missing": value is None,
+                "trust": note,
+            }
+        )
     return out
 
 
@@ -192,12 +205,18 @@ def trend_table(trend: Mapping[str, Any]) -> dict[str, Any]:
             {
                 "session": p["session"],
                 "date": p["date"],
-                "cells": [_cell(p.get(s["point"])) for s in series] + [_cell(p.get("pain"))],
+                "cells": [
+                    _cell(p.get(s["point"]), (p.get("trust") or {}).get(s["key"])) for s in series
+                ]
+                + [_cell(p.get("pain"))],
             }
             for p in trend.get("points") or []
         ],
     }
 
 
-def _cell(value: Any) -> str:
-    return "–" if value is None else str(value)
+def _cell(value: Any, level: str | None = None) -> str:
+    """A trend table cell: the value with its trust marker ("12 (check)", "– (not measured)")."""
+    text = "–" if value is None else str(value)
+    marker = MARKERS.get(level or "", "")
+    return f"{text} ({marker})" if marker else text

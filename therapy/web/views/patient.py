@@ -24,6 +24,7 @@ from therapy.selectors.sessions import (
     session_get_for_user,
     session_list_for_user,
 )
+from therapy.selectors.trust import figure_measures, figure_note
 from therapy.services.accounts import patient_privacy_set
 from therapy.services.sessions import session_update_feedback
 from therapy.web.access import patient_required
@@ -81,6 +82,7 @@ def _live_config(item, user: User) -> dict[str, Any]:
         "cameraView": exercise.camera_view,
         **_protocol_live_config(item),
         "figures": [f.to_json() for f in exercise_figures(exercise)],
+        "figureMeasures": figure_measures(exercise.protocol),
         "privacyMode": user.privacy_mode,
         "sessionsUrl": reverse("api:session-list"),
         "sessionUrlTemplate": reverse("api:session-detail", args=[0]).replace("/0/", "/{id}/"),
@@ -126,11 +128,16 @@ def patient_history(request):
         if exercise.pk not in peak_suffix:
             units = protocol_units(exercise.protocol, exercise.params) or {}
             peak_suffix[exercise.pk] = unit_display(units.get("peak_angle")).suffix
+        m = result_measures(session_done_result(s))
         rows.append(
             {
                 "session": s,
-                "m": result_measures(session_done_result(s)),
+                "m": m,
                 "peak_suffix": peak_suffix[exercise.pk],
+                # "check" / "not measured" beside the count, the peak and the balance score.
+                "count_trust": figure_note(exercise.protocol, m["trust"], "count"),
+                "peak_trust": figure_note(exercise.protocol, m["trust"], "peak_angle"),
+                "score_trust": figure_note(exercise.protocol, m["trust"], "score"),
             }
         )
     return render(request, "patient/history.html", {"rows": rows})
@@ -156,7 +163,11 @@ def patient_session(request, pk: int):
         else:
             messages.success(request, "Thank you: your pain score and comment were saved.")
             return redirect("patient-session", pk=session.pk)
-    return render(request, "patient/session.html", session_context(session) | {"form": form})
+    return render(
+        request,
+        "patient/session.html",
+        session_context(session, patient_view=True) | {"form": form},
+    )
 
 
 @patient_required

@@ -46,7 +46,7 @@ from therapy.web.forms import (
     PrivacyForm,
     RoutineCreateForm,
 )
-from therapy.web.views.common import error_text, form_errors, session_context
+from therapy.web.views.common import error_text, form_errors, session_context, with_count_trust
 from therapy.web.views.figures import trend_series, trend_table
 
 
@@ -126,7 +126,9 @@ def therapist_patient(request, pk: int):
             "privacy_form": PrivacyForm(initial={"privacy_mode": patient.privacy_mode}),
             "trends": trends,
             "trend_views": [{"trend": t, "table": trend_table(t)} for t in trends],
-            "sessions": session_list_for_user(user=request.user).filter(patient=patient)[:100],
+            "sessions": with_count_trust(
+                session_list_for_user(user=request.user).filter(patient=patient)[:100]
+            ),
             "adherence": adherence_for_patient(patient=patient),
             "flags": patient_flags(patient=patient),
         },
@@ -223,9 +225,11 @@ def patient_report(request, pk: int):
             "summary": report_summary(patient=patient),
             "adherence_history": adherence_history(patient=patient, weeks=8),
             "routines": routine_list_for_user(user=request.user).filter(patient=patient),
-            "sessions": session_list_for_user(user=request.user)
-            .filter(patient=patient)
-            .filter(status=SessionStatus.DONE)[:50],
+            "sessions": with_count_trust(
+                session_list_for_user(user=request.user)
+                .filter(patient=patient)
+                .filter(status=SessionStatus.DONE)[:50]
+            ),
             "generated_at": timezone.now(),
         },
     )
