@@ -1,51 +1,108 @@
-"""Sign-in with a lockout: after ``LOGIN_LOCKOUT_ATTEMPTS`` wrong passwords for one username
-from one address, that pair is refused for ``LOGIN_LOCKOUT_SECONDS`` (even with the right
-password). Every sign-in path (pages, admin, API token) goes through ``authenticate()``.
+"""Sign-in limits. Every sign-in path (pages, admin, API token) goes through ``authenticate()``,
+which applies two counters of *failed* sign-ins, both kept in Django's cache:
 
-Keyed by username *and* address so that a stranger cannot lock a patient out from elsewhere;
-the API's ``login`` throttle bounds guessing across usernames from one address.
+- per username and client address: after ``LOGIN_LOCKOUT_ATTEMPTS`` wrong passwords, that
+  pair is refused for ``LOGIN_LOCKOUT_SECONDS`` (even with the right password);
+- per client address: after ``LOGIN_THROTTLE_ADDRESS_FAILURES`` failures for any usernames
+  within ``LOGIN_THROTTLE_SECONDS``, that address is refused (password spraying). The sign-in
+  page answers 429 before reading the form.
+
+A refused attempt never reaches the password hasher, so it costs no CPU. Nothing is ever
+counted per username alone: a stranger cannot lock a patient out, who can still sign in from
+any other address. The API's ``login`` throttle also bounds token requests per address.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import ipaddress
 
 from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
 from django.core.cache import cache
 
 
+@functools.cache
+def _networks(
+    entries: tuple[str, ...],
+) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+    return tuple(ipaddress.ip_network(e.strip(), strict=False) for e in entries if e.strip())
+
+
+def _trusted(address: str) -> bool:
+    """Is ``address`` one of ``TRUSTED_PROXIES`` (addresses or networks such as 10.0.0.0/8)?"""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in net for net in _networks(tuple(settings.TRUSTED_PROXIES)))
+
+
 def client_ip(request) -> str:
-    """The peer address. Behind a proxy, configure it to set REMOTE_ADDR (we do not trust
-    X-Forwarded-For from clients)."""
+    """The client's address: REMOTE_ADDR, unless that is one of ``TRUSTED_PROXIES`` (addresses
+    or networks); then the nearest address in X-Forwarded-For that is not itself a trusted
+    proxy (the addresses to its left were written by the client and may be forged)."""
     if request is None:
         return ""
-    return request.META.get("REMOTE_ADDR", "") or ""
+    remote = request.META.get("REMOTE_ADDR", "") or ""
+    if not _trusted(remote):
+        return remote
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+    for address in reversed([a.strip() for a in forwarded if a.strip()]):
+        if not _trusted(address):
+            return address
+    return remote
 
 
-def _key(username: str, request) -> str:
-    raw = f"{(username or '').strip().lower()}|{client_ip(request)}"
-    return "login-failures:" + hashlib.sha256(raw.encode()).hexdigest()
+def _hashed(prefix: str, raw: str) -> str:
+    return prefix + hashlib.sha256(raw.encode()).hexdigest()
+
+
+def _pair_key(username: str, request) -> str:
+    return _hashed("login-failures:", f"{(username or '').strip().lower()}|{client_ip(request)}")
+
+
+def _address_key(request) -> str:
+    return _hashed("login-failures-from:", client_ip(request))
+
+
+def _count_failure(key: str, seconds: int) -> None:
+    """One more failure in a window of ``seconds`` that starts at the first failure."""
+    if not cache.add(key, 1, timeout=seconds):
+        try:
+            cache.incr(key)
+        except ValueError:  # expired between add() and incr()
+            cache.set(key, 1, timeout=seconds)
 
 
 def login_is_locked(*, username: str, request) -> bool:
-    return cache.get(_key(username, request), 0) >= settings.LOGIN_LOCKOUT_ATTEMPTS
+    return cache.get(_pair_key(username, request), 0) >= settings.LOGIN_LOCKOUT_ATTEMPTS
+
+
+def login_address_is_throttled(*, request) -> bool:
+    """Whether the request's client address is over its limit of failed sign-ins."""
+    if request is None:  # authenticate() called from code, not for a client
+        return False
+    return cache.get(_address_key(request), 0) >= settings.LOGIN_THROTTLE_ADDRESS_FAILURES
 
 
 class LockoutModelBackend(ModelBackend):
     def authenticate(self, request, username=None, password=None, **kwargs):
         if username is None:
             username = kwargs.get(self._username_field(), "")
-        key = _key(username, request)
+        key = _pair_key(username, request)
+        if login_address_is_throttled(request=request):
+            return None
         if cache.get(key, 0) >= settings.LOGIN_LOCKOUT_ATTEMPTS:
             return None
         user = super().authenticate(request, username=username, password=password, **kwargs)
         if user is None:
-            try:
-                cache.incr(key)
-            except ValueError:
-                cache.set(key, 1, timeout=settings.LOGIN_LOCKOUT_SECONDS)
+            _count_failure(key, settings.LOGIN_LOCKOUT_SECONDS)
+            if request is not None:
+                _count_failure(_address_key(request), settings.LOGIN_THROTTLE_SECONDS)
         else:
+            # The address counter stays: one known password must not buy more guesses.
             cache.delete(key)
         return user
 

@@ -14,9 +14,15 @@ import logging
 
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
-from django.db import InterfaceError, OperationalError
+from celery.signals import worker_ready
+from django.db import InterfaceError, OperationalError, connections
 
-from therapy.services.sessions import session_analyze, session_fail, sessions_requeue_stuck
+from therapy.services.sessions import (
+    session_analysis_lock,
+    session_analyze,
+    session_fail,
+    sessions_requeue_stuck,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -26,24 +32,42 @@ TIMEOUT_ERROR = "The analysis took too long. Please upload a shorter clip."
 
 @shared_task(bind=True, acks_late=True, max_retries=3, default_retry_delay=10)
 def session_analyze_task(self, session_id: int) -> None:
-    try:
-        session_analyze(session_id=session_id)
-    except SoftTimeLimitExceeded:
-        session_fail(session_id=session_id, error=TIMEOUT_ERROR)
-    except (OperationalError, InterfaceError, OSError) as exc:
-        # Transient (database or storage unreachable): the session stays ``processing`` and
-        # the retry claims it again.
-        if self.request.retries >= self.max_retries:
-            logger.exception("session %s: giving up after retries", session_id)
-            session_fail(session_id=session_id, error=INTERNAL_ERROR)
+    # The lock says "a live worker is on it" until the analysis ends or its process dies; the
+    # stuck-session sweep reads it. A copy of the task (re-sent by the sweep, redelivered by the
+    # broker) arriving meanwhile does nothing: the holder finishes the session.
+    with session_analysis_lock(session_id=session_id) as held:
+        if not held:
+            logger.info("session %s: already being analysed; duplicate task dropped", session_id)
             return
-        raise self.retry(exc=exc) from exc
-    except Exception:
-        logger.exception("session %s: analysis crashed", session_id)
-        session_fail(session_id=session_id, error=INTERNAL_ERROR)
+        try:
+            session_analyze(session_id=session_id)
+        except SoftTimeLimitExceeded:
+            session_fail(session_id=session_id, error=TIMEOUT_ERROR)
+        except (OperationalError, InterfaceError, OSError) as exc:
+            # Transient (database or storage unreachable): the session stays ``processing`` and
+            # the retry claims it again.
+            if self.request.retries >= self.max_retries:
+                logger.exception("session %s: giving up after retries", session_id)
+                session_fail(session_id=session_id, error=INTERNAL_ERROR)
+                return
+            raise self.retry(exc=exc) from exc
+        except Exception:
+            logger.exception("session %s: analysis crashed", session_id)
+            session_fail(session_id=session_id, error=INTERNAL_ERROR)
 
 
 @shared_task(ignore_result=True)
 def sessions_requeue_stuck_task() -> dict[str, list[int]]:
     """Periodic (celery beat): re-send analyses whose message was lost. See the service."""
     return sessions_requeue_stuck()
+
+
+@worker_ready.connect(dispatch_uid="therapy.sessions_requeue_stuck_on_start")
+def sessions_requeue_stuck_on_worker_start(**kwargs) -> None:
+    """A restarted machine recovers at once instead of at the next beat: sweep on start-up."""
+    try:
+        sessions_requeue_stuck()
+    except Exception:  # the worker must start even if the database is not reachable yet
+        logger.exception("start-up sweep of stuck sessions failed")
+    finally:
+        connections.close_all()  # the worker's main process keeps no connection open

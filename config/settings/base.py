@@ -54,6 +54,13 @@ AUTH_USER_MODEL = "therapy.User"
 AUTHENTICATION_BACKENDS = ["therapy.auth.LockoutModelBackend"]
 LOGIN_LOCKOUT_ATTEMPTS = env.int("THERAPOSE_LOGIN_LOCKOUT_ATTEMPTS", default=5)
 LOGIN_LOCKOUT_SECONDS = env.int("THERAPOSE_LOGIN_LOCKOUT_SECONDS", default=900)
+# Failed sign-ins from one client address (any usernames) before that address is refused
+# until the window ends: bounds password spraying and the CPU spent hashing (therapy/auth.py).
+LOGIN_THROTTLE_ADDRESS_FAILURES = env.int("THERAPOSE_LOGIN_THROTTLE_ADDRESS_FAILURES", default=20)
+LOGIN_THROTTLE_SECONDS = env.int("THERAPOSE_LOGIN_THROTTLE_SECONDS", default=600)
+# Reverse proxies (exact addresses) whose X-Forwarded-For names the client; empty: the client
+# is REMOTE_ADDR and X-Forwarded-For is ignored.
+TRUSTED_PROXIES = env.list("THERAPOSE_TRUSTED_PROXIES", default=[])
 
 # Pages and the API load only our own files (TF.js runs its WASM backend: 'wasm-unsafe-eval').
 CONTENT_SECURITY_POLICY = env(
@@ -192,18 +199,28 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "interval_max": 1,
 }
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
-# The database is the truth about sessions: a sweep re-sends those whose message was lost
-# (worker killed, broker restarted). Past the hard time limit no worker can still be on one.
+# Recovery time. The database is the truth about sessions: a sweep re-sends those whose task
+# was lost (worker killed, broker restarted). Numbers (see therapy/services/sessions.py):
+#   STUCK_SWEEP_SECONDS = 30      beat interval; the sweep also runs once when a worker starts.
+#   STUCK_QUEUED_SECONDS = 60     a session queued this long is sent again (its message may be
+#                                 gone; a duplicate is a no-op: skipped if being analysed or done).
+#   STUCK_ORPHANED_SECONDS = 60   a session processing this long with its analysis lock free
+#                                 (the lock dies with the worker's process) is queued again.
+#   STUCK_PROCESSING_SECONDS      hard time limit + 120 s: the ceiling when the lock looks held.
+# Worst case after a crash or a restart: 60 + 30 s plus the pick-up, under two minutes.
+STUCK_SWEEP_SECONDS = env.float("THERAPOSE_SWEEP_SECONDS", default=30.0)
+STUCK_QUEUED_SECONDS = env.int("THERAPOSE_STUCK_QUEUED_SECONDS", default=60)
+STUCK_ORPHANED_SECONDS = env.int("THERAPOSE_STUCK_ORPHANED_SECONDS", default=60)
 STUCK_PROCESSING_SECONDS = env.int(
     "THERAPOSE_STUCK_PROCESSING_SECONDS", default=CELERY_TASK_TIME_LIMIT + 120
 )
-STUCK_QUEUED_SECONDS = env.int("THERAPOSE_STUCK_QUEUED_SECONDS", default=900)
 CELERY_TASK_ROUTES["therapy.tasks.sessions_requeue_stuck_task"] = {"queue": "pose"}
 CELERY_BEAT_SCHEDULE = {
     "requeue-stuck-sessions": {
         "task": "therapy.tasks.sessions_requeue_stuck_task",
-        "schedule": env.float("THERAPOSE_SWEEP_SECONDS", default=300.0),
-        "options": {"expires": 240},
+        "schedule": STUCK_SWEEP_SECONDS,
+        # A sweep waiting behind busy workers is dropped: the next one is due soon.
+        "options": {"expires": max(STUCK_SWEEP_SECONDS - 5, 1)},
     },
 }
 
@@ -218,18 +235,15 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    # DRF's JSON parser, refusing hostile nesting and non-text charsets with a 4xx, not a 500.
-    "DEFAULT_PARSER_CLASSES": [
-        "therapy.api.parsers.SafeJSONParser",
-        "rest_framework.parsers.FormParser",
-        "rest_framework.parsers.MultiPartParser",
-    ],
+    # JSON only (DRF's parser, refusing hostile nesting and non-text charsets with a 4xx, not a
+    # 500): the schema then advertises JSON alone, so generated clients send JSON. Views taking
+    # a file upload list their own parsers (multipart).
+    "DEFAULT_PARSER_CLASSES": ["therapy.api.parsers.SafeJSONParser"],
     "EXCEPTION_HANDLER": "therapy.api.errors.exception_handler",
     # No OPTIONS introspection (same-origin API, no CORS); it also crashed on views
     # without a serializer (found by schemathesis).
     "DEFAULT_METADATA_CLASS": None,
     # Clients' X-Forwarded-For is not trusted unless this many proxies are in front.
-    "NUM_PROXIES": env.int("THERAPOSE_NUM_PROXIES", default=0),
     "DEFAULT_THROTTLE_CLASSES": [
         "therapy.api.throttles.AnonThrottle",
         "therapy.api.throttles.UserThrottle",

@@ -146,11 +146,10 @@ def steady_camera(
     seen = kp[..., 2] >= min_score
     xy = np.where(seen[..., None], kp[..., :2], np.nan)
     joints = list(JUMP_JOINTS)
-    shoulders = np.nanmean(xy[:, [5, 6]], axis=1)
-    hips = np.nanmean(xy[:, [11, 12]], axis=1)
-    with np.errstate(invalid="ignore"):
-        torso = np.nanmedian(np.linalg.norm(shoulders - hips, axis=1)) if len(kp) else np.nan
-    if not np.isfinite(torso) or torso <= 0:
+    lengths = np.linalg.norm((xy[:, 5] + xy[:, 6]) / 2 - (xy[:, 11] + xy[:, 12]) / 2, axis=1)
+    lengths = lengths[np.isfinite(lengths)]
+    torso = float(np.median(lengths)) if lengths.size else 0.0
+    if torso <= 0:
         return kp, []
     shift = np.zeros((len(kp), 2))
     offset = np.zeros(2)

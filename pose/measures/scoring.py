@@ -45,7 +45,7 @@ def score_track(
     out = protocol.measure(params, series, True)
     trust = assess(
         track,
-        measures=tuple(dict.fromkeys(out.figure_measures.values())),
+        measures=tuple(dict.fromkeys(protocol.figure_measures.values())),
         joints=params.required_keypoints,
         min_seconds=params.min_seconds,
         expected_view=exercise.camera_view,
@@ -59,13 +59,13 @@ def score_track(
     withheld = {name for name, verdict in trust.items() if verdict.level == "unreliable"}
     problems = list(dict.fromkeys(r for verdict in trust.values() for r in verdict.reasons))
     figures = {
-        key: None if out.figure_measures.get(key) in withheld else value
+        key: None if protocol.figure_measures.get(key) in withheld else value
         for key, value in out.summary.figures.items()
     }
     reps, balance = out.reps, out.balance
-    if reps is not None and out.figure_measures.get("count") in withheld:
+    if reps is not None and protocol.figure_measures.get("count") in withheld:
         reps = replace(reps, count=None)
-    if balance is not None and out.figure_measures.get("score") in withheld:
+    if balance is not None and protocol.figure_measures.get("score") in withheld:
         balance = replace(balance, score=None)
     return Measures(
         exercise=exercise.slug,

@@ -17,10 +17,14 @@ pytestmark = pytest.mark.django_db
 
 def test_token_login_expiry_and_logout(patient, settings):
     client = APIClient()
-    bad = client.post("/api/v1/auth/token/", {"username": "patient", "password": "nope"})
+    bad = client.post(
+        "/api/v1/auth/token/", {"username": "patient", "password": "nope"}, format="json"
+    )
     assert bad.status_code == 400
     response = client.post(
-        "/api/v1/auth/token/", {"username": "patient", "password": "correct-horse-battery-staple"}
+        "/api/v1/auth/token/",
+        {"username": "patient", "password": "correct-horse-battery-staple"},
+        format="json",
     )
     assert response.status_code == 200
     key = response.json()["token"]
@@ -33,7 +37,9 @@ def test_token_login_expiry_and_logout(patient, settings):
 
     # Expired tokens are refused.
     response = APIClient().post(
-        "/api/v1/auth/token/", {"username": "patient", "password": "correct-horse-battery-staple"}
+        "/api/v1/auth/token/",
+        {"username": "patient", "password": "correct-horse-battery-staple"},
+        format="json",
     )
     client.credentials(HTTP_AUTHORIZATION=f"Token {response.json()['token']}")
     ApiToken.objects.filter(user=patient).update(expires_at=timezone.now() - timedelta(seconds=1))

@@ -6,10 +6,16 @@ from __future__ import annotations
 from django.conf import settings
 from rest_framework import throttling
 
+from therapy.auth import client_ip
+
 
 class _SettingsRate:
     def get_rate(self):
         return settings.API_THROTTLE_RATES.get(self.scope)
+
+    def get_ident(self, request):
+        """The client address as the sign-in limits see it (``TRUSTED_PROXIES``)."""
+        return client_ip(request) or super().get_ident(request)
 
 
 class AnonThrottle(_SettingsRate, throttling.AnonRateThrottle):

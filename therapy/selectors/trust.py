@@ -2,15 +2,14 @@
 
 The engine grades each measure of a result (:mod:`pose.measures.trust`): ``quality["trust"]`` is
 ``{measure: {"level": "ok" | "check" | "unreliable", "reasons": [...]}}``, and each protocol
-says which measure each of its summary figures belongs to (``FIGURE_MEASURES`` beside the
-protocol's ``measure``). Results stored before the grading have no ``trust``: their level is
+says which measure each of its summary figures belongs to (its registry entry's
+``figure_measures``). Results stored before the grading have no ``trust``: their level is
 unknown (None) and the pages fall back to ``quality.trusted`` / ``quality.problems``.
 """
 
 from __future__ import annotations
 
 import functools
-import importlib
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -63,15 +62,14 @@ UNKNOWN = TrustNote()
 
 @functools.cache
 def figure_measures(protocol: str) -> dict[str, str]:
-    """Which measure each summary figure of ``protocol`` belongs to (the protocol module's
-    ``FIGURE_MEASURES``, found through the registry); empty for an unknown protocol."""
+    """Which measure each summary figure of ``protocol`` belongs to (its registry entry's
+    ``figure_measures``); empty for an unknown protocol."""
     try:
         entry = pose.get_protocol(protocol)
     except pose.ProtocolError as exc:
         logger.warning("no figure measures for protocol %r: %s", protocol, exc)
         return {}
-    module = importlib.import_module(entry.measure.__module__)
-    return dict(getattr(module, "FIGURE_MEASURES", {}))
+    return dict(entry.figure_measures)
 
 
 @functools.cache

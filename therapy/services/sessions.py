@@ -7,15 +7,18 @@ for input a person can fix; the API turns it into a 400.
 
 from __future__ import annotations
 
+import fcntl
 import logging
-from datetime import timedelta
-from pathlib import PurePosixPath
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime, timedelta
+from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile, File
-from django.db import transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from therapy.dispatch import session_analysis_enqueue
@@ -231,32 +234,87 @@ def session_retry(*, session: ExerciseSession) -> ExerciseSession:
     return session
 
 
+# How soon a lost analysis is sent again (numbers in config/settings/base.py, "Celery"):
+# - a live analysis holds ``session_analysis_lock`` from before its claim until it ends; the lock
+#   dies with the process (a PostgreSQL advisory lock lives on the worker's connection; on
+#   SQLite, one machine, an flock). A session ``processing`` whose lock is free for
+#   STUCK_ORPHANED_SECONDS (60 s) lost its worker. The grace covers a task waiting for its retry.
+# - a session ``queued`` for STUCK_QUEUED_SECONDS (60 s) is sent again: its message may be gone
+#   (broker restarted) or held unacknowledged by a dead worker for the visibility timeout.
+#   The duplicate is harmless: a task whose session is locked by a live worker does nothing,
+#   one that finds it finished does nothing, and completion is a status transition under a row
+#   lock, so one result at most.
+# - the sweep runs every STUCK_SWEEP_SECONDS (30 s) under beat, and once when a worker starts.
+# Worst case: 60 s + 30 s + the time to pick the task up, under two minutes.
+# STUCK_PROCESSING_SECONDS (above the hard time limit) remains the ceiling for a session whose
+# lock still looks held.
+
+ANALYSIS_LOCK_NAMESPACE = 0x7E5 << 48  # keeps our advisory-lock keys apart from any others
+
+
+@contextmanager
+def session_analysis_lock(*, session_id: int) -> Iterator[bool]:
+    """Try to take the lock that says "a live process is analysing this session"; yield whether
+    it was taken (False: another live process holds it). Released on exit, or by the death of
+    the process."""
+    if connection.vendor == "postgresql":
+        key = ANALYSIS_LOCK_NAMESPACE + session_id
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_try_advisory_lock(%s)", [key])
+            held = bool(cursor.fetchone()[0])
+        try:
+            yield held
+        finally:
+            if held:
+                try:
+                    with connection.cursor() as cursor:
+                        cursor.execute("SELECT pg_advisory_unlock(%s)", [key])
+                except DatabaseError:  # connection lost: the server released the lock with it
+                    logger.warning("session %s: analysis lock lost with the connection", session_id)
+        return
+    # SQLite (the default ``make run``): one machine, so a file lock is seen by every worker.
+    # The empty lock files are kept: removing one while another process opens it would race.
+    lock_dir = Path(settings.VAR_DIR) / "analysis-locks"
+    lock_dir.mkdir(parents=True, exist_ok=True)
+    with open(lock_dir / f"session-{session_id}.lock", "a") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            yield False
+            return
+        try:
+            yield True
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
 def sessions_requeue_stuck(
     *,
     processing_for: timedelta | None = None,
+    orphaned_for: timedelta | None = None,
     queued_for: timedelta | None = None,
 ) -> dict[str, list[int]]:
     """Re-send analyses whose task was lost; the database, not the broker, is the truth.
 
-    A session still ``processing`` after ``processing_for`` (default: above the task's hard
-    time limit, so no live worker can still be on it) lost its worker with the message: it is
-    queued again. A session ``queued`` for longer than ``queued_for`` lost its message (a
-    broker restarted without persistence): it is sent again. A duplicate message is harmless:
-    the task claims a session under a row lock and skips finished ones. Sessions that already
+    A session ``processing`` whose analysis lock is free (its worker died) for ``orphaned_for``,
+    or still ``processing`` after ``processing_for`` (above the task's hard time limit, so no
+    live worker can still be on it) is queued again. A session ``queued`` for longer than
+    ``queued_for`` may have lost its message (a broker restarted without persistence, a dead
+    worker holding it unacknowledged): it is sent again. A duplicate message is harmless: the
+    task skips a session a live worker is analysing and a finished one. Sessions that already
     used their attempts end ``failed`` with a reason instead.
     """
     now = timezone.now()
-    processing_for = (
-        processing_for
-        if processing_for is not None
-        else timedelta(seconds=settings.STUCK_PROCESSING_SECONDS)
-    )
-    queued_for = (
-        queued_for if queued_for is not None else timedelta(seconds=settings.STUCK_QUEUED_SECONDS)
-    )
+
+    def seconds(value: timedelta | None, default: float) -> timedelta:
+        return value if value is not None else timedelta(seconds=default)
+
+    processing_for = seconds(processing_for, settings.STUCK_PROCESSING_SECONDS)
+    orphaned_for = min(seconds(orphaned_for, settings.STUCK_ORPHANED_SECONDS), processing_for)
+    queued_for = seconds(queued_for, settings.STUCK_QUEUED_SECONDS)
     outcome: dict[str, list[int]] = {"requeued": [], "resent": [], "failed": []}
     stuck = ExerciseSession.objects.filter(
-        status=SessionStatus.PROCESSING, started_at__lte=now - processing_for
+        status=SessionStatus.PROCESSING, started_at__lte=now - orphaned_for
     ) | ExerciseSession.objects.filter(status=SessionStatus.QUEUED, queued_at__lte=now - queued_for)
     for session_id in stuck.order_by("pk").values_list("pk", flat=True):
         with transaction.atomic():
@@ -268,24 +326,41 @@ def sessions_requeue_stuck(
             if session is None:  # deleted, or claimed by a worker right now
                 continue
             if session.status == SessionStatus.PROCESSING:
-                if session.started_at is None or session.started_at > now - processing_for:
+                if session.started_at is None or session.started_at > now - orphaned_for:
                     continue
-                if session.attempts >= settings.ANALYSIS_MAX_ATTEMPTS:
-                    session.status = SessionStatus.FAILED
-                    session.error = TOO_MANY_ATTEMPTS_ERROR.format(attempts=session.attempts)
-                    session.finished_at = now
-                    session.save(update_fields=["status", "error", "finished_at"])
-                    outcome["failed"].append(session.pk)
+                if session.started_at > now - processing_for:
+                    # Held until the row is saved, so no worker starts it meanwhile; released
+                    # before the commit sends the task again.
+                    with session_analysis_lock(session_id=session.pk) as free:
+                        if not free:
+                            continue  # a live worker is on it
+                        outcome_kind = _session_requeue(session=session, now=now)
+                else:
+                    outcome_kind = _session_requeue(session=session, now=now)
+                outcome[outcome_kind].append(session.pk)
+                if outcome_kind == "failed":
                     continue
-                session.status = SessionStatus.QUEUED
-                outcome["requeued"].append(session.pk)
             elif session.status == SessionStatus.QUEUED and session.queued_at <= now - queued_for:
+                session.queued_at = now
+                session.save(update_fields=["queued_at"])
                 outcome["resent"].append(session.pk)
             else:
                 continue
-            session.queued_at = now
-            session.save(update_fields=["status", "queued_at"])
             session_analysis_enqueue(session_id=session.pk)
     if any(outcome.values()):
         logger.warning("stuck sessions: %s", outcome)
     return outcome
+
+
+def _session_requeue(*, session: ExerciseSession, now: datetime) -> str:
+    """A processing session whose worker is gone: queued again, or failed out of attempts."""
+    if session.attempts >= settings.ANALYSIS_MAX_ATTEMPTS:
+        session.status = SessionStatus.FAILED
+        session.error = TOO_MANY_ATTEMPTS_ERROR.format(attempts=session.attempts)
+        session.finished_at = now
+        session.save(update_fields=["status", "error", "finished_at"])
+        return "failed"
+    session.status = SessionStatus.QUEUED
+    session.queued_at = now
+    session.save(update_fields=["status", "queued_at"])
+    return "requeued"

@@ -5,11 +5,7 @@ from therapy.web.views import common, patient, routines, therapist
 
 urlpatterns = [
     path("", common.home, name="home"),
-    path(
-        "accounts/login/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True),
-        name="login",
-    ),
+    path("accounts/login/", common.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("sessions/<int:pk>/clip/", common.session_clip, name="session-clip"),
     # Patient

@@ -67,11 +67,11 @@ class ProtocolMeasures:
     problems: tuple[str, ...] = ()
     angles: Mapping[str, np.ndarray] = field(default_factory=dict)
     heights: Mapping[str, np.ndarray] = field(default_factory=dict)
-    # For :mod:`pose.measures.trust`: which measure each summary figure belongs to (``count``
-    # stands for ``reps.count`` and ``score`` for ``balance.score`` too), which measures are 2D
-    # angles (with the angle's name), which are built on positions in the picture, and the
-    # protocol's own verdicts ``{measure: (level, reason)}``.
-    figure_measures: Mapping[str, str] = field(default_factory=dict)
+    # For :mod:`pose.measures.trust`: which measures are 2D angles (with the angle's name), which
+    # are built on positions in the picture, and the protocol's own verdicts
+    # ``{measure: (level, reason)}``. (Which measure each figure belongs to is the registry
+    # entry's ``figure_measures``; ``count`` also stands for ``reps.count`` and ``score`` for
+    # ``balance.score``.)
     angle_measures: Mapping[str, str] = field(default_factory=dict)
     position_measures: tuple[str, ...] = ()
     trust: Mapping[str, tuple[str, str]] = field(default_factory=dict)
@@ -164,8 +164,7 @@ class Protocol:
 
     - ``params``: its parameters dataclass (``make_protocol`` builds and validates it).
     - ``measure(params, series, trusted)``: its measures (scoring calls it with ``trusted``
-      True and withholds what :mod:`pose.measures.trust` finds unreliable), with the
-      ``figure_measures`` that tell which measure each summary figure belongs to.
+      True and withholds what :mod:`pose.measures.trust` finds unreliable).
     - ``units(params)``: the unit of each figure of its summary.
     - ``chart(measures)``: what a chart of one of its results draws (series with labels and
       units, shaded spans, thresholds, a 2-D path).
@@ -175,6 +174,8 @@ class Protocol:
       hold.
     - ``param_choices``: the allowed values of its choice parameters (``joint``, ``side``...),
       for validating custom exercises.
+    - ``figure_measures``: which graded measure (:mod:`pose.measures.trust`) each summary
+      figure belongs to, so that a page can show each number beside its trust level.
     """
 
     name: str
@@ -185,6 +186,7 @@ class Protocol:
     summary_line: Callable[[Measures], str]
     live_config: Callable[..., dict[str, Any]]
     param_choices: Mapping[str, tuple[str, ...]]
+    figure_measures: Mapping[str, str] = field(default_factory=dict)
 
     def make(self, params: Mapping[str, Any]) -> Any:
         """The parameters dataclass from a mapping, refusing names it does not have."""

@@ -111,7 +111,6 @@ def measure(params: HoldBalance, data: TrackSeries, trusted: bool) -> ProtocolMe
     return ProtocolMeasures(
         balance=_balance(balance, ok),
         summary=summary(balance, ok),
-        figure_measures=FIGURE_MEASURES,
         position_measures=("sway", "score"),
         trust=verdicts,
     )
@@ -237,4 +236,5 @@ PROTOCOL = Protocol(
     summary_line=summary_line,
     live_config=live_config,
     param_choices={"stance": STANCES, "lifted": LIFTED},
+    figure_measures=FIGURE_MEASURES,
 )

@@ -151,7 +151,6 @@ def measure(params: RepsOnAngle, data: TrackSeries, trusted: bool) -> ProtocolMe
         summary=summary(reps, primary, trusted),
         angles=derived if is_angle else {},
         heights={} if is_angle else derived,
-        figure_measures=FIGURE_MEASURES,
         angle_measures={"range": params.joint} if is_angle else {},
         position_measures=() if is_angle else ("count", "range", "tempo"),
         trust=verdicts,
@@ -320,4 +319,5 @@ PROTOCOL = Protocol(
         "direction": DIRECTIONS,
         "outward_phase": OUTWARD_PHASES,
     },
+    figure_measures=FIGURE_MEASURES,
 )

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.http import FileResponse
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema
 from rest_framework import exceptions, status
 from rest_framework.generics import GenericAPIView
-from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from therapy.api import serializers as s
@@ -36,7 +36,8 @@ class SessionListView(GenericAPIView):
     write_role = "patient"
     serializer_class = s.SessionOut
     throttle_classes = [AnonThrottle, UserThrottle, UploadThrottle]
-    parser_classes = [MultiPartParser, FormParser, SafeJSONParser]
+    # A clip is a multipart upload; an on-device keypoint track is a JSON body.
+    parser_classes = [MultiPartParser, SafeJSONParser]
 
     def get_queryset(self):
         return session_list_for_user(user=self.request.user)
@@ -51,7 +52,18 @@ class SessionListView(GenericAPIView):
         return self.get_paginated_response(out.data)
 
     @extend_schema(
-        request={"multipart/form-data": s.SessionClipIn, "application/json": s.SessionTrackIn},
+        # The body is required, but the schema leaves requestBody.required unset: with it,
+        # openapi-python-client 0.29 generates `body: ... | Unset` for multi-content-type bodies
+        # without importing Unset, and the client does not import (its issue #1451). A proxy
+        # with no required properties of its own is how drf-spectacular leaves it unset.
+        request={
+            "multipart/form-data": s.SessionClipIn,
+            "application/json": PolymorphicProxySerializer(
+                component_name="SessionTrackUpload",
+                serializers=[s.SessionTrackIn],
+                resource_type_field_name=None,
+            ),
+        },
         responses={202: s.SessionOut},
         description="Upload a clip (multipart) or an on-device keypoint track (JSON). The "
         "analysis runs in the background: poll the session until status is done or failed.",

@@ -1,6 +1,6 @@
 """Re-send analyses whose task was lost (worker killed, broker restarted without persistence).
 
-The same sweep runs every few minutes under celery beat; this command is for operators and
+The same sweep runs every 30 s under celery beat and when a worker starts; this command is for operators and
 for after an incident: ``manage.py requeue_stuck_sessions --queued-for 0`` re-sends every
 queued session at once (duplicates are harmless: the task skips finished sessions).
 """
@@ -22,7 +22,15 @@ class Command(BaseCommand):
             type=float,
             default=settings.STUCK_PROCESSING_SECONDS,
             help="Seconds in 'processing' after which a session is re-queued "
+            "even if a worker seems to be on it "
             "(default: STUCK_PROCESSING_SECONDS, above the task's hard time limit).",
+        )
+        parser.add_argument(
+            "--orphaned-for",
+            type=float,
+            default=settings.STUCK_ORPHANED_SECONDS,
+            help="Seconds in 'processing' with no live worker on it (its analysis lock free) "
+            "after which a session is re-queued (default: STUCK_ORPHANED_SECONDS).",
         )
         parser.add_argument(
             "--queued-for",
@@ -32,9 +40,12 @@ class Command(BaseCommand):
             "(default: STUCK_QUEUED_SECONDS).",
         )
 
-    def handle(self, *args, processing_for: float, queued_for: float, **options):
+    def handle(
+        self, *args, processing_for: float, orphaned_for: float, queued_for: float, **options
+    ):
         outcome = sessions_requeue_stuck(
             processing_for=timedelta(seconds=processing_for),
+            orphaned_for=timedelta(seconds=orphaned_for),
             queued_for=timedelta(seconds=queued_for),
         )
         self.stdout.write(

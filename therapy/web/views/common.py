@@ -1,22 +1,46 @@
-"""What both roles share: the home redirect, the clip download, one session's result page
+"""What both roles share: the sign-in page, the home redirect, the clip download, one session's result page
 context, and form error texts."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect
 from django.views.decorators.http import require_GET
 
 from therapy.audit import AuditAction, audit_request
+from therapy.auth import login_address_is_throttled
 from therapy.permissions import get_or_404
 from therapy.selectors.results import measure_label, result_measures
 from therapy.selectors.sessions import session_done_result, session_get_for_user
 from therapy.selectors.trust import figure_note, quality_trust
 from therapy.services.files import clip_response
 from therapy.web.views.figures import protocol_units, result_figures, unit_display
+
+SIGN_IN_THROTTLED = "Too many sign-in attempts from your network; wait a few minutes."
+
+
+class LoginView(auth_views.LoginView):
+    """Django's sign-in page, refused with 429 while the client's address is over its limit of
+    failed sign-ins (``therapy.auth``): the form is not read, so no password is hashed."""
+
+    redirect_authenticated_user = True
+
+    def post(self, request, *args, **kwargs):
+        if not login_address_is_throttled(request=request):
+            return super().post(request, *args, **kwargs)
+        messages.error(request, SIGN_IN_THROTTLED)
+        form = self.get_form_class()(
+            request, initial={"username": request.POST.get("username", "")}
+        )
+        response = self.render_to_response(self.get_context_data(form=form), status=429)
+        response["Retry-After"] = str(settings.LOGIN_THROTTLE_SECONDS)
+        return response
 
 
 @require_GET
