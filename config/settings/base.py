@@ -141,7 +141,17 @@ STORAGES = {
 
 # --- Uploads: reject oversized bodies before they are read ----------------------------------
 MAX_CLIP_BYTES = env.int("THERAPOSE_MAX_CLIP_MB", default=200) * 1024 * 1024
-MAX_TRACK_BYTES = env.int("THERAPOSE_MAX_TRACK_MB", default=30) * 1024 * 1024
+MAX_CLIP_SECONDS = env.float("THERAPOSE_MAX_CLIP_SECONDS", default=300.0)
+# A keypoint track of the longest clip allowed, as the browser sends it: up to 60 frames a
+# second, 54 numbers a frame (17 x [x, y, score], a timestamp, a pose score, a brightness), at
+# most 9 bytes each as JSON text ("1279.99,"), plus 1 MiB for the rest. 300 s: 9.7 MiB. Parsing
+# builds Python objects about 15x the text's size, so this cap is what bounds a web process's
+# memory per upload (tests/reliability/test_hardening.py measures it).
+MAX_TRACK_FPS = 60
+MAX_TRACK_BYTES = env.int(
+    "THERAPOSE_MAX_TRACK_BYTES",
+    default=int(MAX_CLIP_SECONDS * MAX_TRACK_FPS * 54 * 9) + 1024 * 1024,
+)
 # Non-file request bodies (JSON keypoint tracks) are held in memory: cap them.
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_TRACK_BYTES
 # Files above this go to a temporary file instead of memory.
@@ -155,7 +165,6 @@ FILE_UPLOAD_PERMISSIONS = 0o640
 
 # --- Pose analysis --------------------------------------------------------------------------
 POSE_MODEL = env("THERAPOSE_POSE_MODEL", default="lightning")
-MAX_CLIP_SECONDS = env.float("THERAPOSE_MAX_CLIP_SECONDS", default=300.0)
 ANALYSIS_TIME_LIMIT = env.int("THERAPOSE_ANALYSIS_TIME_LIMIT", default=600)
 API_TOKEN_TTL_DAYS = env.float("THERAPOSE_TOKEN_TTL_DAYS", default=7.0)
 # Claims of one session by a worker (redeliveries included) before it ends failed.

@@ -227,3 +227,53 @@ def test_a_password_hash_upgrade_at_sign_in_keeps_the_tokens(users, settings):
     users["patient"].refresh_from_db()
     assert users["patient"].password.startswith("pbkdf2_sha256$")
     assert token_client.get("/api/v1/routines/").status_code == 200
+
+
+# --- Keypoint-track uploads: bounded memory --------------------------------------------------
+
+
+def _largest_allowed_track(settings) -> bytes:
+    """A device track of the longest clip allowed at 60 frames a second, written as the browser
+    writes it (pixels to 0.01, scores to 0.0001): the biggest body a patient can send."""
+    import numpy as np
+
+    frames = int(settings.MAX_CLIP_SECONDS * settings.MAX_TRACK_FPS)
+    rng = np.random.default_rng(0)
+    kp = rng.uniform(1000, 1279.99, (frames, 17, 3)).round(2)
+    kp[..., 2] = rng.uniform(0.1, 0.9999, (frames, 17)).round(4)
+    track = {
+        "video": {"width": 1280, "height": 1280},
+        "timestamps": [round(i / settings.MAX_TRACK_FPS, 4) for i in range(frames)],
+        "keypoints": kp.tolist(),
+        "pose_scores": rng.uniform(0.1, 0.9999, frames).round(4).tolist(),
+        "brightness": rng.uniform(100, 199.9, frames).round(1).tolist(),
+    }
+    return json.dumps(track, separators=(",", ":")).encode()
+
+
+def test_the_largest_allowed_track_fits_the_limit_and_bounds_memory(settings, users, routine):
+    """The size limit is derived from the longest clip (not a round 30 MB), and a web process
+    handling the biggest allowed upload stays within a few hundred MB (it reached 734 MB for one
+    22.5 MiB track before). Python's own allocations are measured with tracemalloc."""
+    import tracemalloc
+
+    from rest_framework.test import APIClient
+
+    track = _largest_allowed_track(settings)
+    item = routine.items.get()
+    body = b'{"routine_item":%d,"keypoints":%s}' % (item.pk, track)
+    assert len(body) <= settings.MAX_TRACK_BYTES <= 12 * 1024 * 1024
+    client = APIClient()
+    client.force_authenticate(users["patient"])
+    tracemalloc.start()
+    try:
+        response = client.generic("POST", "/api/v1/sessions/", body, "application/json")
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert response.status_code == 202, response.content[:300]
+    print(f"track {len(body) / 2**20:.1f} MiB: peak Python memory {peak / 2**20:.0f} MiB")
+    assert peak < 350 * 2**20
+    over = body[:-1] + b" " * (settings.MAX_TRACK_BYTES - len(body) + 2) + b"}"
+    response = client.generic("POST", "/api/v1/sessions/", over, "application/json")
+    assert response.status_code == 413
