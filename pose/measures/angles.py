@@ -67,7 +67,7 @@ import warnings
 
 import numpy as np
 
-from pose.keypoints import KP
+from pose.keypoints import KEYPOINT_NAMES, KP
 from pose.measures.cleaning import clean_keypoints
 from pose.track import KeypointTrack
 
@@ -83,20 +83,8 @@ HEIGHT_MEASURES = ("ankle_height", "knee_height", "ankle_rise", "body_rise")
 WHOLE_BODY_MEASURES = ("body_rise",)
 """Measures that are one series for the whole body, named without a ``left_``/``right_`` prefix."""
 STANDING_LEVEL_PERCENTILE = 95
-BODY_RISE_KEYPOINTS = (
-    "nose",
-    "left_eye",
-    "right_eye",
-    "left_ear",
-    "right_ear",
-    "left_shoulder",
-    "right_shoulder",
-    "left_hip",
-    "right_hip",
-    "left_knee",
-    "right_knee",
-    "left_ankle",
-    "right_ankle",
+BODY_RISE_KEYPOINTS = tuple(  # the head, trunk and legs: the arms move on their own
+    name for name in KEYPOINT_NAMES if not name.endswith(("_elbow", "_wrist"))
 )
 FEET_FLAT_RISE = 3.0
 """% torso (about 1.5 cm): ankles this close to their standing level count as flat on the floor.
