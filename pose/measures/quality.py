@@ -1,8 +1,9 @@
-"""Quality checks shown with every result, and whether the numbers can be trusted.
+"""Quality checks shown with every result: the facts about a clip that
+:mod:`pose.measures.trust` grades each measure from (it writes the reasons, in words).
 
 - ``visible_fraction``: share of frames in which every keypoint the protocol needs has a score
-  of at least :data:`pose.measures.cleaning.MIN_SCORE` (before gap filling). Below
-  :data:`MIN_VISIBLE_FRACTION` (0.8) the result is not trusted.
+  of at least :data:`pose.measures.cleaning.MIN_SCORE` (before gap filling); below
+  :data:`MIN_VISIBLE_FRACTION` (0.8) the measures are to check.
 - ``view``: observed camera view from how wide the body looks (:func:`view_ratio`: the mean of
   shoulder width and 1.6 x hip width over the torso length that the least foreshortened body
   segment gives, median over frames): >= 0.6 is ``front`` (or from behind), <= 0.45 is
@@ -13,8 +14,8 @@
   A view other than the exercise's lowers the trust of its 2D angles
   (:mod:`pose.measures.trust`), not of its count.
 - ``whole_body_in_frame``: in at least 90 % of the frames with a person, the twelve body joints
-  (shoulders to ankles) lie inside the image with a score of at least 0.2. Required by the
-  balance protocols and those marked ``needs_whole_body``.
+  (shoulders to ankles) lie inside the image with a score of at least 0.2. Reported as a
+  fact; the trust of a measure depends only on the joints its protocol uses.
 - ``too_short``: the clip lasts less than the protocol's ``min_seconds``.
 - ``too_dark``: median of the engine's per-frame brightness (0-255, defined by
   :data:`BRIGHTNESS_DEFINITION`) below :data:`DARK_BRIGHTNESS` (40); None when the engine did
@@ -25,7 +26,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -63,8 +64,6 @@ BODY_JOINTS = tuple(
 
 @dataclass
 class Quality:
-    trusted: bool
-    problems: list[str]
     visible_fraction: float
     view: dict[str, object]
     whole_body_in_frame: bool
@@ -72,7 +71,6 @@ class Quality:
     too_short: bool
     too_dark: bool | None
     view_ratio: float | None = None
-    extra: dict[str, object] = field(default_factory=dict)
 
 
 def visible_fraction(track: KeypointTrack, joints: tuple[str, ...]) -> float:
@@ -190,48 +188,23 @@ def check_quality(
     *,
     brightness: np.ndarray | None = None,
 ) -> Quality:
-    """Run every check and list, in plain words, each reason not to trust the result."""
-    problems: list[str] = []
-    fraction = visible_fraction(track, protocol.required_keypoints)
-    if fraction < MIN_VISIBLE_FRACTION:
-        problems.append(
-            f"The joints this exercise needs were visible in only {fraction:.0%} of the frames "
-            f"(at least {MIN_VISIBLE_FRACTION:.0%} needed)."
-        )
+    """Measure every check (the module's list); :mod:`pose.measures.trust` judges them."""
     ratio = view_ratio(track)
     observed = classify_view(ratio, track)
-    matches = observed == expected_view
-    if observed is None:
-        problems.append("The shoulders and hips were never visible, so the camera view is unknown.")
-    elif not matches:
-        problems.append(
-            f"This exercise must be filmed from the {expected_view}, but the clip looks "
-            f"{'like an oblique view' if observed == 'oblique' else 'filmed from the ' + observed}."
-        )
-    in_frame = whole_body_in_frame(track)
-    if protocol.needs_whole_body and not in_frame:
-        problems.append("The whole body (shoulders to ankles) was not inside the picture.")
     duration = float(track.timestamps[-1] - track.timestamps[0]) if track.frames > 1 else 0.0
-    too_short = duration < protocol.min_seconds
-    if too_short:
-        problems.append(
-            f"The clip lasts {duration:.1f} s; at least {protocol.min_seconds:.0f} s are needed."
-        )
     too_dark: bool | None = None
     if brightness is not None and len(brightness):
         too_dark = bool(np.median(np.asarray(brightness, dtype=float)) < DARK_BRIGHTNESS)
-        if too_dark:
-            problems.append(
-                "The clip is too dark for reliable keypoints; add light and record again."
-            )
     return Quality(
-        trusted=not problems,
-        problems=problems,
-        visible_fraction=fraction,
-        view={"expected": expected_view, "observed": observed, "matches": matches},
-        whole_body_in_frame=in_frame,
+        visible_fraction=visible_fraction(track, protocol.required_keypoints),
+        view={
+            "expected": expected_view,
+            "observed": observed,
+            "matches": observed == expected_view,
+        },
+        whole_body_in_frame=whole_body_in_frame(track),
         duration_seconds=duration,
-        too_short=too_short,
+        too_short=duration < protocol.min_seconds,
         too_dark=too_dark,
         view_ratio=ratio,
     )

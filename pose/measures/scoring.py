@@ -42,17 +42,15 @@ def score_track(
         track, params, exercise.camera_view, brightness=brightness
     )
     series = TrackSeries(t, xy, angles, heights, raw_keypoints(t, steady), tuple(jumps))
-    out = protocol.measure(params, series, True)
+    out = protocol.measure(params, series)
     trust = assess(
         track,
+        checks,
         measures=tuple(dict.fromkeys(protocol.figure_measures.values())),
         joints=params.required_keypoints,
         min_seconds=params.min_seconds,
-        expected_view=exercise.camera_view,
-        observed_view=checks.view["observed"],  # type: ignore[arg-type]
         angle_measures=out.angle_measures,
         position_measures=out.position_measures,
-        brightness=brightness,
         camera_jumps=tuple(round(j, 2) for j in jumps),
         protocol_reasons=out.trust,
     )

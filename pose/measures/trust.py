@@ -41,12 +41,12 @@ import numpy as np
 
 from pose.keypoints import KP
 from pose.measures.cleaning import MIN_SCORE
-from pose.measures.quality import DARK_BRIGHTNESS, IN_FRAME_SCORE
+from pose.measures.quality import IN_FRAME_SCORE, MIN_VISIBLE_FRACTION, Quality
 from pose.result import TRUST_LEVELS, MeasureTrust
 from pose.track import KeypointTrack
 
 MIN_TRACKED = 0.5
-GOOD_TRACKED = 0.8
+GOOD_TRACKED = MIN_VISIBLE_FRACTION
 IN_PICTURE = 0.9
 EDGE = 0.01  # a joint this close to the picture's edge (share of its size) is cut off
 DIM_SCORE = 0.6
@@ -81,13 +81,6 @@ def body_parts(joints: Iterable[str]) -> str:
         if plural not in parts:
             parts.append(plural)
     return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
-
-
-def tracked_fraction(track: KeypointTrack, joints: tuple[str, ...]) -> float:
-    """Share of frames in which all ``joints`` score at least MIN_SCORE."""
-    if track.frames == 0 or not joints:
-        return 0.0
-    return float((track.scores[:, [KP[j] for j in joints]] >= MIN_SCORE).all(axis=1).mean())
 
 
 def in_picture_fraction(track: KeypointTrack, joints: tuple[str, ...]) -> float:
@@ -131,21 +124,21 @@ def tracking_confidence(track: KeypointTrack, joints: tuple[str, ...]) -> tuple[
 
 def assess(
     track: KeypointTrack,
+    checks: Quality,
     *,
     measures: tuple[str, ...],
     joints: tuple[str, ...],
     min_seconds: float,
-    expected_view: str,
-    observed_view: str | None,
     angle_measures: Mapping[str, str] | None = None,
     position_measures: tuple[str, ...] = (),
-    brightness: np.ndarray | None = None,
     camera_jumps: tuple[float, ...] = (),
     protocol_reasons: Mapping[str, tuple[str, str]] | None = None,
 ) -> dict[str, MeasureTrust]:
     """Each of ``measures`` with its level and reasons (see the module's rules).
 
-    ``joints``: the keypoints the protocol measures from. ``angle_measures``: the measures that
+    ``checks``: the clip's quality facts (:func:`pose.measures.quality.check_quality`, measured
+    for the same ``joints`` and ``min_seconds``). ``joints``: the keypoints the protocol
+    measures from. ``angle_measures``: the measures that
     are 2D angles, with the angle's name (``{"range": "knee_flexion"}``). ``position_measures``:
     those built on positions in the picture. ``protocol_reasons``: the protocol's own verdicts,
     ``{measure: (level, reason)}``.
@@ -157,7 +150,7 @@ def assess(
             verdicts[name].lower(level, reason)
 
     parts = body_parts(joints)
-    tracked = tracked_fraction(track, joints)
+    tracked = checks.visible_fraction if joints else 0.0
     if track.frames == 0 or not (track.scores > 0).any():
         lower(
             "unreliable",
@@ -182,27 +175,29 @@ def assess(
             f"{1 - in_picture:.0%} of the clip; step back so they stay in view.",
         )
     for name, angle in (angle_measures or {}).items():
-        if observed_view is not None and observed_view != expected_view:
+        observed, expected = checks.view["observed"], checks.view["expected"]
+        if observed is not None and observed != expected:
             what = ANGLE_NAMES.get(angle, "Angles")
-            seen = "at an angle" if observed_view == "oblique" else f"from the {observed_view}"
+            seen = "at an angle" if observed == "oblique" else f"from the {observed}"
             lower(
                 "check",
                 f"{what} read low because the clip was filmed {seen}; this exercise's angles are "
-                f"measured from the {expected_view}. The count is not affected.",
+                f"measured from the {expected}. The count is not affected.",
                 [name],
             )
-    if brightness is not None and len(brightness):
-        if float(np.median(np.asarray(brightness, dtype=float))) < DARK_BRIGHTNESS:
-            score, jitter = tracking_confidence(track, joints)
-            if score < DIM_SCORE or jitter > DIM_JITTER:
-                lower(
-                    "check",
-                    "The room is dim and the joints were tracked with low confidence; "
-                    "more light gives steadier numbers.",
-                )
-    duration = float(track.timestamps[-1] - track.timestamps[0]) if track.frames > 1 else 0.0
-    if duration < min_seconds:
-        lower("check", f"The clip lasts {duration:.1f} s; at least {min_seconds:.0f} s are needed.")
+    if checks.too_dark:
+        score, jitter = tracking_confidence(track, joints)
+        if score < DIM_SCORE or jitter > DIM_JITTER:
+            lower(
+                "check",
+                "The room is dim and the joints were tracked with low confidence; "
+                "more light gives steadier numbers.",
+            )
+    if checks.too_short:
+        lower(
+            "check",
+            f"The clip lasts {checks.duration_seconds:.1f} s; at least {min_seconds:.0f} s are needed.",
+        )
     if camera_jumps:
         when = ", ".join(f"{t:.1f} s" for t in camera_jumps[:3])
         lower(

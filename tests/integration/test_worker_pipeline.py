@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.worker_process import WorkerProcess, worker_env
+from tests.support.worker_process import WorkerProcess, purge_pose_queue, worker_env
 from therapy.models import SessionStatus
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -41,10 +41,7 @@ def celery_worker_process(django_db_setup, django_db_blocker, worker_media, tmp_
     from django.conf import settings
     from django.db import connection
 
-    from config.celery_app import app
-
-    with app.connection_for_write(settings.CELERY_BROKER_URL) as conn:
-        conn.default_channel.queue_purge("pose")  # stale tasks from an earlier, aborted run
+    purge_pose_queue()  # stale tasks from an earlier, aborted run
     env = worker_env(
         media_root=worker_media,
         broker_url=settings.CELERY_BROKER_URL,

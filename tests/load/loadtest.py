@@ -74,11 +74,10 @@ def main() -> int:
     from django.conf import settings
     from django.db import connection
 
-    from config.celery_app import app
     from exercises.models import Exercise
     from tests.support.media import loop_clip
     from tests.support.shared_data import TESTDATA
-    from tests.support.worker_process import WorkerProcess, worker_env
+    from tests.support.worker_process import WorkerProcess, purge_pose_queue, worker_env
     from therapy import services
     from therapy.models import ExerciseSession, SessionResult, SessionStatus
 
@@ -104,8 +103,7 @@ def main() -> int:
         )
         patients.append((services.token_create(user=patient)[1], routine.items.get().pk))
 
-    with app.connection_for_write(settings.CELERY_BROKER_URL) as conn:
-        conn.default_channel.queue_purge("pose")
+    purge_pose_queue()
     port = _free_port()
     web_log = open(work / "web.log", "wb")
     web = subprocess.Popen(

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
-from tests.support.worker_process import WorkerProcess, worker_env
+from tests.support.worker_process import WorkerProcess, purge_pose_queue, worker_env
 from therapy.models import ExerciseSession, SessionResult, SessionStatus
 from therapy.tasks import session_analyze_task
 
@@ -70,22 +70,12 @@ def upload(api_client_for, patient, routine):
     return upload
 
 
-def _purge_pose_queue() -> int:
-    """What a broker restarted without persistence does to the queued messages."""
-    from django.conf import settings
-
-    from config.celery_app import app
-
-    with app.connection_for_write(settings.CELERY_BROKER_URL) as conn:
-        return conn.default_channel.queue_purge("pose") or 0
-
-
 @pytest.fixture
 def start_worker(tmp_path, django_db_blocker):
     from django.conf import settings
     from django.db import connection
 
-    _purge_pose_queue()
+    purge_pose_queue()
     workers: list[WorkerProcess] = []
 
     def start(name: str, *, beat: bool = False, engine_delay: float = 0) -> WorkerProcess:
@@ -101,18 +91,20 @@ def start_worker(tmp_path, django_db_blocker):
             if key.startswith(("THERAPOSE_STUCK_", "THERAPOSE_SWEEP_")):
                 del env[key]
         worker = WorkerProcess(
-            env=env, log_path=tmp_path / f"{name}-{len(workers)}.log", name=name, concurrency=2
+            env=env,
+            log_path=tmp_path / f"{name}-{len(workers)}.log",
+            name=name,
+            concurrency=2,
+            beat_schedule=tmp_path / f"beat-{len(workers)}" if beat else None,
         )
         worker.command += ["--include", "tests.reliability.test_recovery_time"]
-        if beat:
-            worker.command += ["-B", "--schedule", str(tmp_path / f"beat-{len(workers)}")]
         workers.append(worker)
         return worker.start()
 
     yield start
     for worker in workers:
         worker.stop(timeout=10)
-    _purge_pose_queue()
+    purge_pose_queue()
 
 
 def _wait_finished(session_ids: list[int], worker: WorkerProcess, timeout: float) -> float:
@@ -145,7 +137,7 @@ def test_sessions_whose_messages_were_lost_are_analysed_within_two_minutes(start
     """Messages lost in the broker (the queue purged, as a Redis restart does), a worker with
     beat started afterwards: the sweep re-sends them once they are 60 s old."""
     session_ids = [upload() for _ in range(5)]
-    assert _purge_pose_queue() == 5
+    assert purge_pose_queue() == 5
     worker = start_worker("after-loss", beat=True)
     recovery = _wait_finished(session_ids, worker, timeout=RECOVERY_LIMIT_SECONDS + 30)
     print(f"\nlost messages: 5 sessions analysed {recovery:.1f} s after the worker started")
@@ -159,7 +151,7 @@ def test_sessions_whose_messages_were_lost_are_analysed_within_two_minutes(start
 def test_a_restarted_worker_sends_old_lost_sessions_at_once(start_worker, upload):
     """The machine was down for a while: the start-up sweep re-sends what was lost, no beat."""
     session_ids = [upload() for _ in range(3)]
-    _purge_pose_queue()
+    purge_pose_queue()
     ExerciseSession.objects.filter(pk__in=session_ids).update(
         queued_at=timezone.now() - timedelta(minutes=10)
     )

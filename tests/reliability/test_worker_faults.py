@@ -18,7 +18,7 @@ from django.utils import timezone
 from tests.support.media import loop_clip
 from tests.support.sessions import engine_result, make_clip_session
 from tests.support.shared_data import require_testdata, skip_or_fail
-from tests.support.worker_process import ROOT, WorkerProcess, worker_env
+from tests.support.worker_process import ROOT, WorkerProcess, purge_pose_queue, worker_env
 from therapy import services
 from therapy.models import ExerciseSession, SessionResult, SessionStatus
 from therapy.tasks import INTERNAL_ERROR, session_analyze_task
@@ -247,10 +247,7 @@ def start_worker(fault_media, tmp_path, django_db_blocker):
     from django.conf import settings
     from django.db import connection
 
-    from config.celery_app import app
-
-    with app.connection_for_write(settings.CELERY_BROKER_URL) as conn:
-        conn.default_channel.queue_purge("pose")
+    purge_pose_queue()
     workers: list[WorkerProcess] = []
 
     def start(name: str = "fault", *, beat: bool = False) -> WorkerProcess:
@@ -259,9 +256,12 @@ def start_worker(fault_media, tmp_path, django_db_blocker):
             broker_url=settings.CELERY_BROKER_URL,
             database=connection.settings_dict,
         )
-        worker = WorkerProcess(env=env, log_path=tmp_path / f"{name}-{len(workers)}.log", name=name)
-        if beat:  # with the periodic sweep, as make run's worker and compose's beat run it
-            worker.command += ["-B", "--schedule", str(tmp_path / f"beat-{len(workers)}")]
+        worker = WorkerProcess(
+            env=env,
+            log_path=tmp_path / f"{name}-{len(workers)}.log",
+            name=name,
+            beat_schedule=tmp_path / f"beat-{len(workers)}" if beat else None,
+        )
         workers.append(worker)
         return worker.start()
 

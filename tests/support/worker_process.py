@@ -27,7 +27,10 @@ class WorkerProcess:
         concurrency: int = 1,
         queues: str = "pose",
         name: str | None = None,
+        beat_schedule: Path | None = None,
     ) -> None:
+        """``beat_schedule``: also run beat (the periodic sweep) in this worker, as ``make run``'s
+        worker does, keeping its schedule in that file."""
         self.env = env
         self.log_path = log_path
         self.command = [
@@ -51,6 +54,8 @@ class WorkerProcess:
             "-n",
             f"{name or 'fault'}-{uuid.uuid4().hex[:8]}@%h",
         ]
+        if beat_schedule is not None:
+            self.command += ["-B", "--schedule", str(beat_schedule)]
         self.process: subprocess.Popen | None = None
 
     def start(self, timeout: float = 60) -> WorkerProcess:
@@ -121,3 +126,14 @@ def worker_env(*, media_root: Path, broker_url: str, database: dict, **extra: st
         "CELERY_BROKER_URL": broker_url,
         **extra,
     }
+
+
+def purge_pose_queue() -> int:
+    """Drop every message waiting on the "pose" queue (stale tasks of an earlier run, or what a
+    broker restarted without persistence does); the number dropped."""
+    from django.conf import settings
+
+    from config.celery_app import app
+
+    with app.connection_for_write(settings.CELERY_BROKER_URL) as conn:
+        return conn.default_channel.queue_purge("pose") or 0

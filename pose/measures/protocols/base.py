@@ -163,8 +163,8 @@ class Protocol:
     """One measurement protocol, as the registry holds it.
 
     - ``params``: its parameters dataclass (``make_protocol`` builds and validates it).
-    - ``measure(params, series, trusted)``: its measures (scoring calls it with ``trusted``
-      True and withholds what :mod:`pose.measures.trust` finds unreliable).
+    - ``measure(params, series)``: its measures, unwithheld (scoring withholds what
+      :mod:`pose.measures.trust` grades unreliable).
     - ``units(params)``: the unit of each figure of its summary.
     - ``chart(measures)``: what a chart of one of its results draws (series with labels and
       units, shaded spans, thresholds, a 2-D path).
@@ -180,7 +180,7 @@ class Protocol:
 
     name: str
     params: type
-    measure: Callable[[Any, TrackSeries, bool], ProtocolMeasures]
+    measure: Callable[[Any, TrackSeries], ProtocolMeasures]
     units: Callable[[Any], dict[str, str]]
     chart: Callable[[Measures], Chart]
     summary_line: Callable[[Measures], str]

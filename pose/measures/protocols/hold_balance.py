@@ -87,7 +87,7 @@ FIGURE_MEASURES = {
 MIN_SWAY_SECONDS = 1.0  # sway needs a hold at least this long
 
 
-def measure(params: HoldBalance, data: TrackSeries, trusted: bool) -> ProtocolMeasures:
+def measure(params: HoldBalance, data: TrackSeries) -> ProtocolMeasures:
     """Time the hold. A clip that ends while the stance is still held, before the target, gives
     the hold as "at least" that long (``check``): the recording, not the patient, ended it."""
     balance = analyse_balance(data.xy, data.timestamps, params, data.raw_xy)
@@ -107,16 +107,15 @@ def measure(params: HoldBalance, data: TrackSeries, trusted: bool) -> ProtocolMe
         verdicts["hold"] = verdicts["score"] = ("check", reason)
     if balance.started_at is not None and balance.hold_seconds < MIN_SWAY_SECONDS:
         verdicts["sway"] = ("unreliable", "The hold was too short to measure sway.")
-    ok = trusted
     return ProtocolMeasures(
-        balance=_balance(balance, ok),
-        summary=summary(balance, ok),
+        balance=_balance(balance),
+        summary=summary(balance),
         position_measures=("sway", "score"),
         trust=verdicts,
     )
 
 
-def _balance(balance: BalanceResult, trusted: bool) -> Balance:
+def _balance(balance: BalanceResult) -> Balance:
     trace = balance.trace
     return Balance(
         stance=balance.stance,
@@ -126,7 +125,7 @@ def _balance(balance: BalanceResult, trusted: bool) -> Balance:
         lost_reason=balance.lost_reason,
         lifted_side=balance.lifted_side,
         sway=Sway(**{k: rounded(v, 5) for k, v in balance.sway.items()}),
-        score=rounded(balance.score, 1) if trusted else None,
+        score=rounded(balance.score, 1),
         target_seconds=rounded(balance.target_seconds, 3),
         held_to_clip_end=balance.held_to_clip_end,
         score_formula=balance.score_formula,
@@ -146,17 +145,17 @@ def _balance(balance: BalanceResult, trusted: bool) -> Balance:
     )
 
 
-def summary(balance: BalanceResult, trusted: bool) -> Summary:
-    """Hold time, score and sway (None when not trusted), and why the hold ended."""
-    ok = trusted
+def summary(balance: BalanceResult) -> Summary:
+    """Hold time, score and sway, and why the hold ended (scoring withholds what its trust
+    grading finds unreliable)."""
     return Summary(
         measure="hold_seconds",
-        trusted=ok,
+        trusted=True,  # graded by scoring (pose.measures.trust)
         figures={
-            "hold_seconds": rounded(balance.hold_seconds, 3) if ok else None,
-            "score": rounded(balance.score, 1) if ok else None,
-            "sway_rms": rounded(balance.sway["rms"], 5) if ok else None,
-            "sway_path_length_per_s": rounded(balance.sway["path_length_per_s"], 5) if ok else None,
+            "hold_seconds": rounded(balance.hold_seconds, 3),
+            "score": rounded(balance.score, 1),
+            "sway_rms": rounded(balance.sway["rms"], 5),
+            "sway_path_length_per_s": rounded(balance.sway["path_length_per_s"], 5),
             "lost_reason": balance.lost_reason,
         },
     )

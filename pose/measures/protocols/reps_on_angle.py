@@ -125,8 +125,9 @@ def reps_on_angle(joint: str, **params: Any) -> RepsOnAngle:
     return PROTOCOL.make({"joint": joint, **params})
 
 
-def measure(params: RepsOnAngle, data: TrackSeries, trusted: bool) -> ProtocolMeasures:
-    """Count on the protocol's side(s); counts and summary figures are None when not trusted."""
+def measure(params: RepsOnAngle, data: TrackSeries) -> ProtocolMeasures:
+    """Count on the protocol's side(s) (scoring withholds what its trust grading finds
+    unreliable)."""
     series = {**data.angles, **data.heights}
     derived = {}
     if params.joint in WHOLE_BODY_MEASURES:  # already one series: count it as it is
@@ -147,8 +148,8 @@ def measure(params: RepsOnAngle, data: TrackSeries, trusted: bool) -> ProtocolMe
         )
     return ProtocolMeasures(
         primary_angle=primary,
-        reps=_repetitions(reps, trusted),
-        summary=summary(reps, primary, trusted),
+        reps=_repetitions(reps),
+        summary=summary(reps, primary),
         angles=derived if is_angle else {},
         heights={} if is_angle else derived,
         angle_measures={"range": params.joint} if is_angle else {},
@@ -188,10 +189,10 @@ def _repetition(rep: Rep) -> Repetition:
     )
 
 
-def _repetitions(reps: RepResult, trusted: bool) -> Repetitions:
+def _repetitions(reps: RepResult) -> Repetitions:
     th = reps.thresholds
     return Repetitions(
-        count=reps.count if trusted else None,
+        count=reps.count,
         items=[_repetition(r) for r in reps.items],
         partial=[_repetition(r) for r in reps.partial],
         thresholds=RepThresholds(enter=rounded(th.enter, 1), exit=rounded(th.exit, 1))
@@ -202,9 +203,9 @@ def _repetitions(reps: RepResult, trusted: bool) -> Repetitions:
     )
 
 
-def summary(reps: RepResult, primary: str, trusted: bool) -> Summary:
+def summary(reps: RepResult, primary: str) -> Summary:
     """Count, partial count, best and mean peak and range, mean duration and tempo."""
-    items = reps.items if trusted else []
+    items = reps.items
     sign = reps.thresholds.sign if reps.thresholds else 1.0
 
     def mean(key: str) -> float | None:
@@ -213,10 +214,10 @@ def summary(reps: RepResult, primary: str, trusted: bool) -> Summary:
     best = max(items, key=lambda r: sign * r.peak_angle) if items else None
     return Summary(
         measure=primary,
-        trusted=trusted,
+        trusted=True,  # graded by scoring (pose.measures.trust)
         figures={
-            "count": reps.count if trusted else None,
-            "partial_count": len(reps.partial) if trusted else None,
+            "count": reps.count,
+            "partial_count": len(reps.partial),
             "peak_angle": rounded(best.peak_angle, 1) if best else None,
             "mean_peak_angle": rounded(mean("peak_angle"), 1),
             "range_of_motion": rounded(max(r.range_of_motion for r in items), 1) if items else None,
