@@ -731,19 +731,58 @@ class Summary:
         )
 
 
+@dataclass(frozen=True)
+class OutcomePhase:
+    """One timed part of a clinical test: a phase of the Timed Up and Go (``rise``, ``walk_out``,
+    ``turn``, ``walk_back``, ``sit``) or a stage of the four-stage balance test (``stance`` held
+    ``seconds``; ``completed``: held for the stage's target). Times in seconds from the clip's
+    start; None when not seen."""
+
+    name: str
+    start: float | None = None
+    end: float | None = None
+    seconds: float | None = None
+    completed: bool | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "start": self.start,
+            "end": self.end,
+            "seconds": self.seconds,
+            "completed": self.completed,
+        }
+
+    @classmethod
+    def from_json(cls, data: Any, where: str) -> OutcomePhase:
+        f = _Fields(data, where)
+        return cls(
+            name=f.text("name"),
+            start=f.number("start", nullable=True),
+            end=f.number("end", nullable=True),
+            seconds=f.number("seconds", nullable=True),
+            completed=f.boolean("completed", nullable=True),
+        )
+
+
 @dataclass(frozen=True, kw_only=True)
 class Outcome:
-    """The result of a timed clinical test (30-second chair stand, four-stage balance...):
-    ``seconds`` or ``count`` (whichever the test measures; None, and left out of the JSON, when
-    not measured), whether it was ``completed``, the ``norm`` it is compared with (label,
-    cut-off, source) and the ``interpretation`` in plain words."""
+    """The result of a standard clinical test (30-second chair stand, Timed Up and Go,
+    four-stage balance, a range-of-motion assessment...): ``seconds``, ``count`` or ``degrees``
+    (whichever the test measures; None, and left out of the JSON, when not measured), whether it
+    was ``completed``, the ``norm`` it is compared with (the band used, or the whole table when
+    the patient's age/sex are not known, with the cut-off and source: plain JSON), the
+    ``interpretation`` in plain words, and the timed ``phases`` (TUG) or stages (four-stage
+    balance) when the test has them (left out of the JSON when empty)."""
 
     test: str
     completed: bool
     seconds: float | None = None
     count: int | None = None
-    norm: dict[str, JsonScalar] = field(default_factory=dict)
+    norm: dict[str, Any] = field(default_factory=dict)
     interpretation: str | None = None
+    degrees: float | None = None
+    phases: list[OutcomePhase] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {"test": self.test}
@@ -751,22 +790,29 @@ class Outcome:
             out["seconds"] = self.seconds
         if self.count is not None:
             out["count"] = self.count
+        if self.degrees is not None:
+            out["degrees"] = self.degrees
         out.update(completed=self.completed, norm=dict(self.norm))
         out["interpretation"] = self.interpretation
+        if self.phases:
+            out["phases"] = [p.to_json() for p in self.phases]
         return out
 
     @classmethod
     def from_json(cls, data: Any, where: str = "outcome") -> Outcome:
         f = _Fields(data, where)
-        norm = f.obj("norm")
-        assert norm is not None
+        phases = f.array("phases", required=False) or []
         return cls(
             test=f.text("test"),
             completed=f.boolean("completed"),
             seconds=f.number("seconds", required=False),
             count=f.integer("count", required=False),
-            norm=_scalars(norm.data, norm.where),
+            norm=f.json_map("norm"),
             interpretation=f.text("interpretation", nullable=True),
+            degrees=f.number("degrees", required=False),
+            phases=[
+                OutcomePhase.from_json(p, f"{f.path('phases')}[{i}]") for i, p in enumerate(phases)
+            ],
         )
 
 
@@ -881,6 +927,7 @@ __all__ = [
     "BalanceTrace",
     "Measures",
     "Outcome",
+    "OutcomePhase",
     "Quality",
     "RepThresholds",
     "Repetition",

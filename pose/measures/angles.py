@@ -12,8 +12,11 @@ name (``left_``/        zero / sign / range           segments (keypoints)      
                         0..180 (hyperextension reads
                         as a small positive value)
 ``hip_flexion``         0 = thigh in line with the    trunk axis (shoulder midpoint->hip    side
-                        trunk; + = thigh forward (or  midpoint) vs thigh hip->knee
-                        back: unsigned); 0..180
+                        trunk; + = thigh forward (or  midpoint) vs thigh hip->knee         (front:
+                        back: unsigned); 0..180;                                           abduction)
+                        from the front the same
+                        formula reads hip abduction
+                        (leg out to the side)
 ``shoulder_abduction``  0 = arm at the side; 180 =    trunk axis (shoulder midpoint->hip    front
                         arm overhead; 0..180          midpoint) vs upper arm shoulder->elbow
 ``shoulder_flexion``    same formula as abduction,    as abduction                          side
@@ -58,6 +61,12 @@ shoulder midpoint to the hip midpoint), image y down so "higher" means smaller y
   common to the whole body (tracking jitter, sway), so the median cuts it less than 13
   independent keypoints would.
 
+- ``hip_rise`` (one series, no side prefix; computed only for the protocols that count on it,
+  :data:`ON_DEMAND_HEIGHTS`): how far the hip midpoint is above its own lowest usual position
+  (its 95th-percentile y over the clip, as ``ankle_rise``). A step-up lifts the whole body by
+  the step's height (15-30 cm, 30-60 % torso), whatever the legs do and from any view; the hips
+  are tracked far better than the feet on the step. Needs a still camera.
+
 Missing keypoints (NaN after gating) give NaN, never a guess.
 """
 
@@ -79,9 +88,12 @@ ANGLE_JOINTS = (
     "shoulder_flexion",
     "elbow_flexion",
 )
-HEIGHT_MEASURES = ("ankle_height", "knee_height", "ankle_rise", "body_rise")
-WHOLE_BODY_MEASURES = ("body_rise",)
+HEIGHT_MEASURES = ("ankle_height", "knee_height", "ankle_rise", "body_rise", "hip_rise")
+WHOLE_BODY_MEASURES = ("body_rise", "hip_rise")
 """Measures that are one series for the whole body, named without a ``left_``/``right_`` prefix."""
+ON_DEMAND_HEIGHTS = ("hip_rise",)
+"""Heights computed only for a protocol that counts on them (:func:`on_demand_height`), not in
+every result's ``heights``: adding them there would change every stored result's shape."""
 STANDING_LEVEL_PERCENTILE = 95
 BODY_RISE_KEYPOINTS = tuple(  # the head, trunk and legs: the arms move on their own
     name for name in KEYPOINT_NAMES if not name.endswith(("_elbow", "_wrist"))
@@ -223,6 +235,22 @@ def body_rise(xy: np.ndarray, scale: float | None = None) -> np.ndarray:
     seen = np.isfinite(rise).sum(axis=1)
     body = np.where(seen >= MIN_BODY_RISE_KEYPOINTS, _nanmedian(rise, axis=1), np.nan)
     return np.maximum(body, 0.0)  # NaN stays NaN
+
+
+def hip_rise(xy: np.ndarray, scale: float | None = None) -> np.ndarray:
+    """The hip midpoint above its lowest usual position, % of ``scale`` (default: the clip's
+    torso length in pixels); see the module docstring."""
+    scale = body_scale(xy) if scale is None else scale
+    y = hip_midpoint(xy)[:, 1]
+    return 100.0 * (_standing_level(y) - y) / scale
+
+
+_ON_DEMAND = {"hip_rise": hip_rise}
+
+
+def on_demand_height(xy: np.ndarray, name: str) -> np.ndarray:
+    """One of :data:`ON_DEMAND_HEIGHTS` from cleaned ``(T, 17, 2)`` coordinates."""
+    return _ON_DEMAND[name](xy)
 
 
 def _standing_level(y: np.ndarray) -> float:

@@ -164,7 +164,7 @@ def _sustained(mask: np.ndarray, t: np.ndarray, seconds: float, from_index: int)
     return None
 
 
-def _lifts(xy: np.ndarray, scale: np.ndarray) -> dict[str, np.ndarray]:
+def ankle_lifts(xy: np.ndarray, scale: np.ndarray) -> dict[str, np.ndarray]:
     """Each ankle's height above the other one, in torso lengths of its frame."""
     left = (xy[:, KP["right_ankle"], 1] - xy[:, KP["left_ankle"], 1]) / scale
     return {"left": left, "right": -left}
@@ -179,8 +179,8 @@ def analyse_balance(
     without it the cleaned ones are used.
     """
     scale = frame_scale(xy, t)
-    lift = _lifts(xy, scale)
-    raw_lift = _lifts(raw_xy, scale) if raw_xy is not None else lift
+    lift = ankle_lifts(xy, scale)
+    raw_lift = ankle_lifts(raw_xy, scale) if raw_xy is not None else lift
     start, started_at, lifted = _stance_start(xy, lift, raw_lift, t, scale, protocol)
     if start is None or started_at is None:
         return BalanceResult(

@@ -13,6 +13,10 @@ The measure is first oriented so that moving away from rest increases it (``dire
   ``"clip ended mid-repetition"``). Partials are listed, never counted.
 - Frames where the measure is unknown (NaN) leave the state unchanged.
 
+**Sides**: one side, the mean of both (``both``), the better side (``best``), or
+``alternating``: counted as ``both``, each repetition then names its leading leg
+(:func:`label_leading_side`, e.g. a lunge's front leg) and the summary counts per leg.
+
 **Thresholds**: the protocol's ``enter`` / ``exit`` when the prescription gives them; otherwise
 adapted to the clip: with ``lo`` and ``hi`` the 5th and 95th percentiles of the oriented measure
 and ``R = hi - lo``, ``exit = lo + 0.3 R``, ``enter = lo + 0.6 R``. If ``R`` is below the
@@ -32,7 +36,8 @@ squat).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import warnings
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -93,6 +98,7 @@ class RepResult:
     thresholds: Thresholds | None = None
     side: str = "both"
     series: np.ndarray | None = None
+    timestamps: np.ndarray | None = None
 
 
 def thresholds_for(series: np.ndarray, protocol: RepsOnAngle) -> Thresholds | None:
@@ -144,7 +150,7 @@ def count_reps(
     """Count repetitions on one series (already cleaned) and describe each one."""
     thresholds = thresholds_for(series, protocol)
     if thresholds is None:
-        return RepResult(count=0, side=side, series=series)
+        return RepResult(count=0, side=side, series=series, timestamps=timestamps)
     excursions = hysteresis(series, thresholds)
     oriented = thresholds.sign * series
     items: list[Rep] = []
@@ -171,6 +177,7 @@ def count_reps(
         thresholds=thresholds,
         side=side,
         series=series,
+        timestamps=timestamps,
     )
 
 
@@ -248,8 +255,14 @@ def count_for_protocol(
     """Apply the protocol's side rule: one side, both sides averaged, or the better side.
 
     ``best`` counts each side separately and keeps the side with more counted repetitions
-    (ties: larger mean range of motion, then left).
+    (ties: larger mean range of motion, then left). ``alternating`` counts on the mean of both
+    sides, as ``both``, and names each repetition's leading side (:func:`label_leading_side`).
     """
+    if protocol.side == "alternating":
+        result = count_reps(
+            side_series(series, protocol.joint, "both"), timestamps, protocol, "both"
+        )
+        return label_leading_side(result, series)
     if protocol.side != "best":
         return count_reps(
             side_series(series, protocol.joint, protocol.side), timestamps, protocol, protocol.side
@@ -263,3 +276,43 @@ def count_for_protocol(
 
 def _mean_rom(result: RepResult) -> float:
     return float(np.mean([r.range_of_motion for r in result.items])) if result.items else 0.0
+
+
+LEAD_MEASURE = "hip_flexion"
+"""What tells the leading (front, working) leg of a lunge: the thigh further forward of the trunk.
+
+At the bottom of a lunge the front thigh is near horizontal (hip flexion about 80-100 degrees)
+while the back thigh lies in line with the trunk or behind it (hip extension, which the unsigned
+angle reads as 0-30 degrees): the gap is several times the 2D angle's noise in any view that sees
+the legs, side or oblique, and it does not depend on which way the person faces."""
+
+
+def label_leading_side(result: RepResult, series: dict[str, np.ndarray]) -> RepResult:
+    """Name each repetition's (and partial's) leading side: the side whose :data:`LEAD_MEASURE`
+    is larger, on average, over the repetition's frames past its ``exit`` threshold (the bottom
+    of the lunge). A repetition where neither side was seen keeps ``both``."""
+    if result.thresholds is None or result.series is None:
+        return replace(result, side="alternating")
+    th = result.thresholds
+    oriented = th.sign * result.series
+    left, right = series[f"left_{LEAD_MEASURE}"], series[f"right_{LEAD_MEASURE}"]
+    times = result.timestamps
+
+    def leading(rep: Rep) -> str:
+        frames = (times >= rep.start) & (times <= rep.end) & (oriented >= th.sign * th.exit)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # a side never seen: NaN
+            lead = np.nanmean(left[frames]) - np.nanmean(right[frames])
+        return "both" if not np.isfinite(lead) else ("left" if lead > 0 else "right")
+
+    return replace(
+        result,
+        items=[replace(r, side=leading(r)) for r in result.items],
+        partial=[replace(r, side=leading(r)) for r in result.partial],
+        side="alternating",
+    )
+
+
+def side_counts(result: RepResult) -> dict[str, int]:
+    """Counted repetitions per leading side (``alternating`` results)."""
+    return {s: sum(r.side == s for r in result.items) for s in ("left", "right")}

@@ -23,7 +23,7 @@ from pose.measures.catalog import ExerciseSpec
 from pose.measures.cleaning import clean_keypoints, raw_keypoints, steady_camera
 from pose.measures.protocols import TrackSeries, get_protocol
 from pose.measures.rounding import rounded, rounded_json, rounded_series
-from pose.measures.trust import assess
+from pose.measures.trust import assess, withheld_outcome
 from pose.result import Measures, MeasureTrust, Quality, ViewCheck
 from pose.track import KeypointTrack
 
@@ -76,7 +76,7 @@ def score_track(
         balance=balance,
         quality=_quality(checks, problems, trust),
         summary=replace(out.summary, trusted=not problems, figures=figures),
-        outcome=out.outcome,
+        outcome=withheld_outcome(out.outcome, protocol.figure_measures, trust),
     )
 
 

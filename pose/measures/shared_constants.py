@@ -24,9 +24,11 @@ What is shared (each built from the engine's own constant, never retyped):
 - ``brightness``: its definition (:data:`pose.measures.quality.BRIGHTNESS_DEFINITION`), the
   "too dark" threshold, and one worked example both sides' tests check their code against.
 - ``reps``: the adaptive thresholds' percentiles and fractions, the default minimum range and
-  the partial repetitions' reasons (:mod:`pose.measures.reps`).
+  the partial repetitions' reasons, and the measure that names a lunge's front leg
+  (``lead_measure``, :data:`pose.measures.reps.LEAD_MEASURE`) (:mod:`pose.measures.reps`).
 - ``live_joints``: the measures the live page can count: the joint angles
-  (:data:`pose.measures.angles.ANGLE_JOINTS`; heights need the whole clip's standing level).
+  (:data:`pose.measures.angles.ANGLE_JOINTS`) and :data:`LIVE_HEIGHTS` (other heights need the
+  whole clip's standing level).
 """
 
 from __future__ import annotations
@@ -37,9 +39,13 @@ from typing import Any
 
 from pose.keypoints import KEYPOINT_NAMES, SKELETON_EDGES
 from pose.measures import quality, reps
-from pose.measures.angles import ANGLE_JOINTS
+from pose.measures.angles import ANGLE_JOINTS, ON_DEMAND_HEIGHTS
 from pose.measures.cleaning import MIN_SCORE
 from pose.measures.protocols.reps_on_angle import RepsOnAngle
+
+LIVE_HEIGHTS = ON_DEMAND_HEIGHTS
+"""Heights the live page can count: ``hip_rise`` needs no standing level for counting (the live
+counter's thresholds adapt to the range it has seen); the others need the whole clip's."""
 
 REGENERATE = ".venv/bin/python -m pose.measures.shared_constants > static/js/shared_constants.js"
 
@@ -90,8 +96,9 @@ def shared_constants() -> dict[str, Any]:
             "exit_fraction": reps.ADAPTIVE_EXIT_FRACTION,
             "reason_shallow": reps.REASON_SHALLOW,
             "reason_clip_ended": reps.REASON_CLIP_ENDED,
+            "lead_measure": reps.LEAD_MEASURE,
         },
-        "live_joints": list(ANGLE_JOINTS),
+        "live_joints": [*ANGLE_JOINTS, *LIVE_HEIGHTS],
     }
 
 

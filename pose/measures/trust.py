@@ -35,14 +35,14 @@ A measure's level is the most severe of the rules that concern it; ``reasons`` l
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
 from pose.keypoints import KP
 from pose.measures.cleaning import MIN_SCORE
 from pose.measures.quality import IN_FRAME_SCORE, MIN_VISIBLE_FRACTION, Quality
-from pose.result import TRUST_LEVELS, MeasureTrust
+from pose.result import TRUST_LEVELS, MeasureTrust, Outcome
 from pose.track import KeypointTrack
 
 MIN_TRACKED = 0.5
@@ -209,3 +209,25 @@ def assess(
     for name, (level, reason) in (protocol_reasons or {}).items():
         lower(level, reason, [name])
     return {name: MeasureTrust(v.level, list(v.reasons)) for name, v in verdicts.items()}
+
+
+def withheld_outcome(
+    outcome: Outcome | None,
+    figure_measures: Mapping[str, str],
+    trust: Mapping[str, MeasureTrust],
+) -> Outcome | None:
+    """A clinical test's outcome with its figures withheld when the measure they belong to
+    (``figure_measures["outcome"]``) is graded ``unreliable``: no seconds, count or degrees, not
+    completed, and the interpretation says why (the norm and the phases stay for review)."""
+    verdict = trust.get(figure_measures.get("outcome", ""))
+    if outcome is None or verdict is None or verdict.level != "unreliable":
+        return outcome
+    why = " ".join(verdict.reasons) or "The clip could not be measured."
+    return replace(
+        outcome,
+        seconds=None,
+        count=None,
+        degrees=None,
+        completed=False,
+        interpretation=f"Not measured: {why}",
+    )

@@ -151,6 +151,14 @@ def cmd_eval(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_exercises(args: argparse.Namespace) -> int:
+    from pose.tools.exercises import exercise_rows, format_rows
+
+    rows = exercise_rows()
+    print(json.dumps(rows, indent=2) if args.json else format_rows(rows))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m pose", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -202,6 +210,10 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--threads", type=int, default=2)
     bench.add_argument("--precisions", default="int8,float")
     bench.set_defaults(func=cmd_bench)
+
+    exercises = sub.add_parser("exercises", help="the catalog: slug, protocol, view, units")
+    exercises.add_argument("--json", action="store_true", help="as JSON")
+    exercises.set_defaults(func=cmd_exercises)
     return parser
 
 

@@ -20,6 +20,7 @@ from pose.model.backends import DEFAULT_THREADS, resolve_precision
 from pose.model.movenet import MultiPoseModel, SinglePoseModel
 from pose.result import TrackResult, VideoInfo
 from pose.track import KeypointTrack
+from pose.tracking.chooser import scan_people
 from pose.tracking.tracker import SinglePoseTracker
 from pose.video.reader import DEFAULT_WORKING_SIDE, Frame, VideoReader
 
@@ -119,6 +120,9 @@ def track_clip(
     with VideoReader(path, max_seconds=max_seconds) as reader:  # check the file first
         single, chooser = get_tracker_models(model, backend, num_threads, choose_patient, precision)
         tracker = SinglePoseTracker(single, smoothing=smoothing, chooser=chooser)
+        chosen_by_movement = chooser is not None and _start_on_mover(
+            path, tracker, chooser, reader, working_side, planar, max_seconds
+        )
         expected = reader.nominal_frames
         for frame in _prefetch(reader.frames(working_side, planar=planar)):
             t = frame.index * fixed_step if fixed_step else frame.time
@@ -151,7 +155,9 @@ def track_clip(
         warnings.append("no person was found in the clip")
     if truncated:
         warnings.append("the video ended early (damaged or cut off); the frames before were used")
-    if tracker.people_seen > 1:
+    if chosen_by_movement:
+        warnings.append(f"{tracker.people_seen} people were seen; the one moving most was followed")
+    elif tracker.people_seen > 1:
         warnings.append(
             f"{tracker.people_seen} people were seen; the one nearest the centre "
             "and largest was followed"
@@ -169,6 +175,28 @@ def track_clip(
         warnings=warnings,
         processing_seconds=round(elapsed, 3),
     )
+
+
+def _start_on_mover(
+    path: str | Path,
+    tracker: SinglePoseTracker,
+    chooser: MultiPoseModel,
+    reader: VideoReader,
+    working_side: int,
+    planar: bool,
+    max_seconds: float | None,
+) -> bool:
+    """Scan the clip's first seconds (a second, short decode) and start ``tracker`` on the
+    person moving clearly most, when several people are there (:mod:`pose.tracking.chooser`)."""
+    with VideoReader(path, max_seconds=max_seconds) as scan:
+        frames = scan.frames(working_side, planar=planar)
+        found = scan_people(frames, chooser, reader.nominal_fps or 30.0)
+        frames.close()
+    if found is None:
+        return False
+    keypoints, (height, width) = found
+    tracker.start_on(keypoints, height, width)
+    return True
 
 
 __all__ = ["get_tracker_models", "track_clip"]

@@ -19,7 +19,8 @@ export const MIN_SCORE = SHARED.min_score;
 /** Keypoint name -> index, in MoveNet's order. */
 export const KP = Object.freeze(Object.fromEntries(SHARED.keypoints.map((name, i) => [name, i])));
 
-/** The measures the live page can count: the joint angles below (heights need the whole clip). */
+/** The measures the live page can count: the joint angles below and hip_rise (other heights
+ * need the whole clip's standing level). */
 export const LIVE_JOINTS = Object.freeze([...SHARED.live_joints]);
 
 function point(frame, name, minScore) {
@@ -72,6 +73,16 @@ const JOINTS = {
     const sh = point(f, `${side}_shoulder`, m), el = point(f, `${side}_elbow`, m), wr = point(f, `${side}_wrist`, m);
     return between(sh, el, el, wr);
   },
+  // Not an angle: the hip midpoint's height (image up) in percent of this frame's torso length,
+  // one value for the whole body (side is ignored). Offline, hip_rise is measured from the
+  // hips' lowest usual position over the whole clip; live, only its changes matter (the
+  // counter's thresholds adapt to the range seen), so the level is left out.
+  hip_rise(f, side, m) {
+    const down = trunkDown(f, m);
+    const hips = midpoint(point(f, 'left_hip', m), point(f, 'right_hip', m));
+    const torso = down ? Math.hypot(down[0], down[1]) : 0;
+    return hips && torso > 0 ? (-100 * hips[1]) / torso : NaN;
+  },
 };
 
 /** One joint's angle for one side ('left' | 'right') of one frame; NaN when unknown. */
@@ -82,11 +93,33 @@ export function jointAngle(frame, joint, side, minScore = MIN_SCORE) {
 }
 
 /**
- * The measure a protocol counts on, for one frame: one side, or for side 'both' the mean of the
- * visible sides. For 'best', call per side and keep two counters.
+ * The measure a protocol counts on, for one frame: one side, or for side 'both' (and
+ * 'alternating', which counts like 'both') the mean of the visible sides. For 'best', call per
+ * side and keep two counters.
  */
 export function protocolAngle(frame, joint, side, minScore = MIN_SCORE) {
   if (side === 'left' || side === 'right') return jointAngle(frame, joint, side, minScore);
   const values = ['left', 'right'].map((s) => jointAngle(frame, joint, s, minScore)).filter(Number.isFinite);
   return values.length ? values.reduce((a, b) => a + b, 0) / values.length : NaN;
+}
+
+/** The measure that names a repetition's leading leg for side 'alternating' (a lunge's front leg). */
+export const LEAD_MEASURE = SHARED.reps.lead_measure;
+
+/**
+ * The leading side ('left' | 'right') of one repetition of a side-'alternating' protocol, from
+ * its frames past the exit threshold (the bottom of the lunge): the side whose LEAD_MEASURE
+ * (hip flexion: the front thigh is forward of the trunk) is larger on average, as
+ * pose.measures.reps.label_leading_side does offline; null when neither side was seen.
+ */
+export function leadingSide(frames, minScore = MIN_SCORE) {
+  const sums = { left: [0, 0], right: [0, 0] };
+  for (const frame of frames) {
+    for (const side of ['left', 'right']) {
+      const v = jointAngle(frame, LEAD_MEASURE, side, minScore);
+      if (Number.isFinite(v)) { sums[side][0] += v; sums[side][1] += 1; }
+    }
+  }
+  if (!sums.left[1] || !sums.right[1]) return null;
+  return sums.left[0] / sums.left[1] > sums.right[0] / sums.right[1] ? 'left' : 'right';
 }

@@ -36,9 +36,10 @@ const SHARED = {
     "enter_fraction": 0.6,
     "exit_fraction": 0.3,
     "reason_shallow": "did not reach the threshold",
-    "reason_clip_ended": "clip ended mid-repetition"
+    "reason_clip_ended": "clip ended mid-repetition",
+    "lead_measure": "hip_flexion"
   },
-  "live_joints": ["knee_flexion", "hip_flexion", "shoulder_abduction", "shoulder_flexion", "elbow_flexion"]
+  "live_joints": ["knee_flexion", "hip_flexion", "shoulder_abduction", "shoulder_flexion", "elbow_flexion", "hip_rise"]
 };
 
 export default SHARED;

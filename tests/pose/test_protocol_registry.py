@@ -65,7 +65,9 @@ def _scored(slug: str) -> Result:
 
 
 def test_the_modules_register_themselves():
-    assert set(PROTOCOLS) == {"reps_on_angle", "hold_balance"} == set(PROTOCOL_MODULES)
+    assert set(PROTOCOLS) == set(PROTOCOL_MODULES)
+    assert {"reps_on_angle", "hold_balance", "chair_stand", "timed_up_and_go"} <= set(PROTOCOLS)
+    assert {"four_stage_balance", "rom_assessment"} <= set(PROTOCOLS)
     for name, protocol in PROTOCOLS.items():
         assert isinstance(protocol, Protocol) and protocol.name == name
         assert get_protocol(name) is protocol
@@ -110,9 +112,14 @@ def test_every_catalog_exercise_has_a_complete_registered_protocol(slug):
         assert s.key in (measures.angles if s.group == "angles" else measures.heights)
 
     config = protocol.live_config(dict(spec.params), spec.default_dose.hold_seconds)
+    timer = config.pop("timer", None)  # optional: the live page's timer
+    assert timer is None or timer["kind"] in ("hold", "countdown", "stopwatch")
     assert tuple(config) == LIVE_CONFIG_KEYS
     json.dumps(config)
-    assert config == todays_live_config(spec.protocol, spec.params, spec.default_dose.hold_seconds)
+    if spec.protocol in ("reps_on_angle", "hold_balance"):  # the page's config before the registry
+        assert config == todays_live_config(
+            spec.protocol, spec.params, spec.default_dose.hold_seconds
+        )
     assert protocol.summary_line(measures)
 
 
@@ -149,7 +156,7 @@ def test_units_follow_the_measure():
 def test_param_choices_list_every_joint_measure():
     choices = protocol_param_choices("reps_on_angle")
     assert choices["joint"] == (*ANGLE_JOINTS, *HEIGHT_MEASURES)
-    assert choices["side"] == ("left", "right", "both", "best")
+    assert choices["side"] == ("left", "right", "both", "best", "alternating")
     assert protocol_param_choices("hold_balance")["stance"] == (
         "single_leg",
         "tandem",

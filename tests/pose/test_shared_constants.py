@@ -70,13 +70,14 @@ def test_the_values_are_the_engine_s_constants():
         "exit_fraction": reps.ADAPTIVE_EXIT_FRACTION,
         "reason_shallow": reps.REASON_SHALLOW,
         "reason_clip_ended": reps.REASON_CLIP_ENDED,
+        "lead_measure": reps.LEAD_MEASURE,
     }
     assert SHARED["reps"]["default_min_range"] == 20
 
 
 def test_the_live_joints_are_countable_angles():
     choices = get_protocol("reps_on_angle").param_choices["joint"]
-    assert SHARED["live_joints"] == list(ANGLE_JOINTS)
+    assert SHARED["live_joints"] == [*ANGLE_JOINTS, "hip_rise"]
     assert set(SHARED["live_joints"]) <= set(choices)
 
 

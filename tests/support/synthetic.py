@@ -205,3 +205,181 @@ __all__ = [
     "cosine_ramp",
     "replace",
 ]
+
+
+# --- clinical tests: whole-body tracks with the feet on the floor (tests/pose/test_clinical_*) ---
+
+
+def sit_stand_pose(up: float) -> Pose:
+    """Seated (``up`` = 0: hips and knees at 90 degrees, trunk leaning 10 degrees forward) to
+    standing (``up`` = 1); in between, both angles straighten together."""
+    bend = 90.0 * (1.0 - up)
+    return Pose(knee_flexion=(bend, bend), hip_flexion=(bend, bend), trunk_lean=10.0 * (1 - up))
+
+
+def grounded_frame(
+    pose: Pose, *, floor: float = 850.0, x: float = 300.0, scale: float = 100.0, **placement
+) -> np.ndarray:
+    """One frame whose lower ankle stands on the image row ``floor`` (feet on the floor, the body
+    moving above them), hip midpoint at column ``x``."""
+    frame = keypoints(pose, x=x, y=0.0, scale=scale, **placement)
+    lower = max(frame[KP["left_ankle"], 1], frame[KP["right_ankle"], 1])
+    frame[:, 1] += floor - lower
+    return frame
+
+
+@dataclass(frozen=True)
+class StandCycle:
+    """One chair stand: rise, stay up, sit down, stay seated (seconds)."""
+
+    rise: float
+    up: float
+    down: float
+    seated: float
+
+
+def chair_stand_up(cycles: list[StandCycle], *, fps: float = 30.0, lead: float = 1.0):
+    """The 0-1 ``up`` series of a chair-stand clip and the known times: ``(up, rise_starts,
+    full_stands)``, in seconds, where each rise starts at the last seated frame and each stand
+    is full at the first standing frame."""
+    n = lambda seconds: max(1, int(round(seconds * fps)))  # noqa: E731
+    parts = [np.zeros(n(lead))]
+    starts, fulls = [], []
+    for c in cycles:
+        length = sum(len(p) for p in parts)
+        starts.append((length - 1) / fps)
+        parts.append(cosine_ramp(0.0, 1.0, n(c.rise)))
+        fulls.append((length - 1 + n(c.rise)) / fps)
+        parts += [np.ones(n(c.up)), cosine_ramp(1.0, 0.0, n(c.down)), np.zeros(n(c.seated))]
+    return np.concatenate(parts), starts, fulls
+
+
+def track_from_frames(frames: list[np.ndarray], *, fps: float = 30.0) -> KeypointTrack:
+    return KeypointTrack(np.arange(len(frames)) / fps, np.stack(frames), 1000, 1000)
+
+
+def chair_stand_track(cycles: list[StandCycle], *, fps: float = 30.0, lead: float = 1.0, **kw):
+    """A side-view chair-stand clip and its known times (see :func:`chair_stand_up`)."""
+    up, starts, fulls = chair_stand_up(cycles, fps=fps, lead=lead)
+    frames = [grounded_frame(sit_stand_pose(u), **kw) for u in up]
+    return track_from_frames(frames, fps=fps), starts, fulls
+
+
+def walk_pose(phase: float, up: float = 1.0) -> Pose:
+    """Standing (``up`` = 1) with the legs swinging: ``phase`` in cycles, about 20 degrees."""
+    swing = 20.0 * np.sin(2 * np.pi * phase) * up
+    knee = 10.0 * max(0.0, np.sin(2 * np.pi * phase)) * up
+    base = sit_stand_pose(up)
+    return replace(
+        base,
+        hip_flexion=(base.hip_flexion[0] + max(swing, 0), base.hip_flexion[1] + max(-swing, 0)),
+        knee_flexion=(base.knee_flexion[0] + knee, base.knee_flexion[1]),
+    )
+
+
+@dataclass(frozen=True)
+class TugTimes:
+    """A Timed Up and Go clip's phases (seconds), and how it is filmed: ``distance`` walked
+    across the picture (torso lengths), ``far_scale`` the torso's size at the turn relative to
+    at the chair (an oblique camera: < 1)."""
+
+    rise: float = 1.2
+    walk_out: float = 3.0
+    turn: float = 1.5
+    walk_back: float = 3.0
+    sit: float = 1.5
+    lead: float = 1.0
+    tail: float = 1.0
+    distance: float = 5.0
+    far_scale: float = 0.8
+
+
+def tug_track(times: TugTimes, *, fps: float = 30.0, leave: tuple[float, float] | None = None):
+    """A side/oblique Timed Up and Go clip: seated, rise, walk out, turn (facing turns through
+    the camera), walk back, sit. Returns ``(track, phase_bounds)`` with each phase's (start,
+    end) in seconds. ``leave``: a stretch of the clip (s) where the person is out of the
+    picture (keypoints unseen)."""
+    n = lambda seconds: max(1, int(round(seconds * fps)))  # noqa: E731
+    frames: list[np.ndarray] = []
+    bounds: dict[str, tuple[float, float]] = {}
+    x0, scale0 = 250.0, 100.0
+
+    def add(name, count, make):
+        start = (len(frames) - 1) / fps
+        for i in range(count):
+            frames.append(make((i + 1) / count))
+        if name:
+            bounds[name] = (start, (len(frames) - 1) / fps)
+
+    def at(progress: float) -> tuple[float, float]:
+        scale = scale0 * (1 + (times.far_scale - 1) * progress)
+        return x0 + times.distance * scale0 * progress, scale
+
+    def ease(s: float) -> float:
+        return (1 - np.cos(np.pi * s)) / 2
+
+    seated = sit_stand_pose(0.0)
+    add(None, n(times.lead), lambda s: grounded_frame(seated, x=x0, scale=scale0))
+    add("rise", n(times.rise), lambda s: grounded_frame(sit_stand_pose(ease(s)), x=x0))
+    walk_out = n(times.walk_out)
+
+    def out(s):
+        x, scale = at(ease(s))
+        return grounded_frame(walk_pose(s * times.walk_out / 1.1), x=x, scale=scale)
+
+    add("walk_out", walk_out, out)
+
+    def turn(s):
+        x, scale = at(1.0)
+        angle = 180.0 * ease(s)
+        facing = 1 if angle <= 90 else -1
+        view = angle if angle <= 90 else 180.0 - angle
+        return grounded_frame(sit_stand_pose(1.0), x=x, scale=scale, view=view, facing=facing)
+
+    add("turn", n(times.turn), turn)
+
+    def back(s):
+        x, scale = at(1 - ease(s))
+        return grounded_frame(walk_pose(s * times.walk_back / 1.1), x=x, scale=scale, facing=-1)
+
+    add("walk_back", n(times.walk_back), back)
+    add(
+        "sit",
+        n(times.sit),
+        lambda s: grounded_frame(sit_stand_pose(1 - ease(s)), x=x0, facing=-1),
+    )
+    add(None, n(times.tail), lambda s: grounded_frame(seated, x=x0, facing=-1))
+    track = track_from_frames(frames, fps=fps)
+    if leave is not None:
+        gone = (track.timestamps >= leave[0]) & (track.timestamps <= leave[1])
+        track.keypoints[gone, :, 2] = 0.0
+    return track, bounds
+
+
+def four_stage_track(
+    holds: tuple[float, ...], *, fps: float = 30.0, moves: float = 1.0, offsets=(0.0, 0.25, 0.5)
+):
+    """A side-view four-stage balance clip: each stage held ``holds[i]`` s (feet together,
+    semi-tandem, tandem, one foot; a fifth hold: both feet down again), ``moves`` s to change
+    position between them (the feet unseen then: no stage); the left ankle is ``offsets[i]`` torso lengths ahead of the right.
+    Returns ``(track, stage_bounds)``."""
+    frames: list[np.ndarray] = []
+    bounds: list[tuple[float, float]] = []
+    scale = 100.0
+    for i, hold in enumerate(holds):
+        if i:
+            for _ in range(int(round(moves * fps))):  # changing position: the feet unseen
+                frame = grounded_frame(sit_stand_pose(1.0), scale=scale)
+                frame[[KP["left_ankle"], KP["right_ankle"]], 2] = 0.0
+                frames.append(frame)
+        start = len(frames) / fps
+        stage = i if i < 4 else 0  # after the last stage: both feet down, side by side
+        for _ in range(int(round(hold * fps))):
+            pose = sit_stand_pose(1.0)
+            if stage == 3:
+                pose = replace(pose, knee_flexion=(60.0, 0.0))
+            frame = grounded_frame(pose, scale=scale)
+            frame[KP["left_ankle"], 0] += scale * offsets[min(stage, 2)]
+            frames.append(frame)
+        bounds.append((start, len(frames) / fps))
+    return track_from_frames(frames, fps=fps), bounds

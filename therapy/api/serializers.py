@@ -15,6 +15,7 @@ from therapy.models import (
     SessionStatus,
     User,
 )
+from therapy.selectors.results import result_outcome
 
 
 class StrictInput(serializers.Serializer):
@@ -125,7 +126,17 @@ class PatientOut(serializers.ModelSerializer):
 
     class Meta:
         model = User
-        fields = ["id", "username", "first_name", "last_name", "email", "adherence"]
+        fields = [
+            "id",
+            "username",
+            "first_name",
+            "last_name",
+            "email",
+            "date_of_birth",
+            "sex",
+            "adherence",
+        ]
+        read_only_fields = ["date_of_birth", "sex"]
 
     @extend_schema_field(AdherenceOut(allow_null=True))
     def get_adherence(self, obj: User):
@@ -279,6 +290,14 @@ class ResultOut(serializers.ModelSerializer):
         "and quality.problems then. Same as quality.trust."
     )
 
+    outcome = serializers.SerializerMethodField(
+        help_text="A standard clinical test's outcome (null for other exercises): test, "
+        "seconds or count or degrees (absent when not measured), completed, norm (the age/sex "
+        "band used, or the whole table with a note when the patient's age/sex are not known; "
+        "cut-off and sources), interpretation (a plain sentence), phases (Timed Up and Go "
+        "phases, four-stage balance stages)."
+    )
+
     # Renamed to ``summary``; kept for one release so that clients can move.
     angles_summary = serializers.JSONField(
         source="summary",
@@ -301,11 +320,16 @@ class ResultOut(serializers.ModelSerializer):
             "engine_version",
             "updated_at",
             "trust",
+            "outcome",
         ]
 
     @extend_schema_field(serializers.DictField(child=MeasureTrustOut()))
     def get_trust(self, obj: SessionResult) -> dict:
         return (obj.quality or {}).get("trust") or {}
+
+    @extend_schema_field(serializers.JSONField(allow_null=True))
+    def get_outcome(self, obj: SessionResult) -> dict | None:
+        return result_outcome(obj)
 
 
 class SessionLinksOut(serializers.Serializer):

@@ -51,6 +51,16 @@ def result_measures(result: SessionResult | None) -> dict[str, Any]:
     }
 
 
+def result_outcome(result: SessionResult | None) -> dict[str, Any] | None:
+    """A clinical test's outcome (:class:`pose.Outcome` as JSON: ``test``, ``seconds`` /
+    ``count`` / ``degrees``, ``completed``, ``norm``, ``interpretation``, ``phases``), or None
+    for other exercises. Stored with the result's series (``series["outcome"]``)."""
+    from pose.result import Outcome
+
+    data = (result.series or {}).get("outcome") if result is not None else None
+    return Outcome.from_json(data).to_json() if data else None
+
+
 def trends_for_patient(*, patient: User) -> list[dict[str, Any]]:
     """Per exercise, one point per finished session, oldest first (JSON-ready for charts)."""
     by_exercise: dict[int, dict[str, Any]] = {}
@@ -70,10 +80,14 @@ def trends_for_patient(*, patient: User) -> list[dict[str, Any]]:
             },
         )
         m = result_measures(result)
+        when = timezone.localtime(session.created_at)
         entry["points"].append(
             {
                 "session": session.pk,
-                "date": timezone.localtime(session.created_at).strftime("%Y-%m-%d %H:%M"),
+                # In the current time zone (the clinic's, activated per request): "date" for
+                # people, "t" (ISO 8601 with the zone's offset) for the charts' time axis.
+                "date": f"{when:%Y-%m-%d %H:%M} {when.tzname()}",
+                "t": when.isoformat(timespec="seconds"),
                 "reps": m["count"],
                 "peak_angle": m["peak_angle"],
                 "range_of_motion": m["range_of_motion"],

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.utils import timezone
 
 from exercises.services import exercise_spec
 from therapy.models import ExerciseSession, SessionResult, SessionSource
@@ -29,7 +30,7 @@ def analysis_run(*, session: ExerciseSession) -> Result:
     """The engine's result for a session: its clip analysed, or its uploaded track scored."""
     from pose import pipeline
 
-    spec = exercise_spec(session.routine_item.exercise)
+    spec = spec_for_patient(exercise_spec(session.routine_item.exercise), session=session)
     if session.source == SessionSource.CLIP:
         with field_local_path(session.clip) as path:
             return pipeline.analyze_clip(
@@ -41,6 +42,26 @@ def analysis_run(*, session: ExerciseSession) -> Result:
     with session.uploaded_track.open("rb") as fh:
         data = json.load(fh)
     return pipeline.score_track_json(data, spec)
+
+
+def spec_for_patient(spec: Any, *, session: ExerciseSession) -> Any:
+    """The exercise with the patient's age (whole years on the session's day) and sex as
+    protocol parameters, for the clinical tests compared with age/sex norms (their protocols
+    take ``age`` and ``sex``); unchanged for other exercises and for what is not known. The
+    engine picks the norm band from them; without them it shows the whole table."""
+    from pose.measures.protocols import get_protocol
+
+    accepted = {f.name for f in dataclasses.fields(get_protocol(spec.protocol).params)}
+    if not {"age", "sex"} <= accepted:
+        return spec
+    patient, params = session.patient, {}
+    born = getattr(patient, "date_of_birth", None)
+    if born is not None:
+        day = (session.created_at or timezone.now()).date()
+        params["age"] = day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+    if getattr(patient, "sex", ""):
+        params["sex"] = patient.sex
+    return spec.with_params(**params) if params else spec
 
 
 def result_rep_count(measures: Measures) -> int | None:
@@ -78,6 +99,9 @@ def result_store(*, session: ExerciseSession, output: Result) -> SessionResult:
             "angles": measures.angles,
             "pose_scores": track.pose_scores,
             "heights": measures.heights,
+            # a clinical test's outcome (pose.result.Outcome); read it with
+            # therapy.selectors.results.result_outcome
+            "outcome": measures.outcome.to_json() if measures.outcome else None,
         }
     )
     result.video = track.video.to_json()
@@ -102,7 +126,7 @@ def result_rescore(*, result: SessionResult) -> SessionResult:
     with result.keypoint_track.open("rb") as fh:
         data = json.load(fh)
     spec = exercise_spec(result.session.routine_item.exercise)
-    output = pipeline.score_track_json(data, spec)
+    output = pipeline.score_track_json(data, spec_for_patient(spec, session=result.session))
     if result.model:
         output = dataclasses.replace(
             output, track=dataclasses.replace(output.track, model=result.model)

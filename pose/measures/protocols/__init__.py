@@ -9,6 +9,10 @@ per exercise, and :func:`make_protocol` builds them.
 - ``reps_on_angle``: count repetitions with hysteresis on one measure (an angle from
   :mod:`pose.measures.angles`, or a height such as ``ankle_rise``), see :mod:`pose.measures.reps`.
 - ``hold_balance``: time a static stance and measure sway, see :mod:`pose.measures.balance`.
+- Standard clinical tests, each with an ``outcome`` compared with published norms
+  (:mod:`~pose.measures.protocols.clinical_norms`): ``chair_stand`` (Five Times Sit to Stand,
+  30-Second Chair Stand), ``timed_up_and_go``, ``four_stage_balance`` and ``rom_assessment``
+  (the best active range of one joint).
 
 **Adding a protocol**: write its module here (copy the shape of ``hold_balance.py``), add its
 name to :data:`PROTOCOL_MODULES`, and name it in the catalog. If its numbers do not fit the
@@ -36,7 +40,14 @@ from pose.measures.protocols.base import (
     TrackSeries,
 )
 
-PROTOCOL_MODULES = ("reps_on_angle", "hold_balance")
+PROTOCOL_MODULES = (
+    "reps_on_angle",
+    "hold_balance",
+    "chair_stand",
+    "timed_up_and_go",
+    "four_stage_balance",
+    "rom_assessment",
+)
 """The protocol modules of this package; each defines ``PROTOCOL``."""
 
 

@@ -214,6 +214,7 @@ def summary_line(measures: Measures) -> str:
 def live_config(params: dict[str, Any], hold_seconds: float | None = None) -> dict[str, Any]:
     """What the live page needs: the whole body in view, and the hold to time."""
     PROTOCOL.make(params)  # refuse parameters the engine would refuse
+    target = params.get("target_seconds") or hold_seconds
     return {
         "joint": None,
         "side": "both",
@@ -222,7 +223,10 @@ def live_config(params: dict[str, Any], hold_seconds: float | None = None) -> di
         "exit": None,
         "minRange": 20,
         "needsWholeBody": True,  # the stance is judged from the feet up
-        "targetSeconds": params.get("target_seconds") or hold_seconds,
+        "targetSeconds": target,
+        # The page shows a timer counting up towards the hold ("timer" contract: kind "hold",
+        # "countdown" or "stopwatch", seconds a number or None).
+        "timer": {"kind": "hold", "seconds": target},
     }
 
 

@@ -13,7 +13,13 @@ from typing import Any
 
 import numpy as np
 
-from pose.measures.angles import ANGLE_JOINTS, HEIGHT_MEASURES, WHOLE_BODY_MEASURES
+from pose.measures.angles import (
+    ANGLE_JOINTS,
+    HEIGHT_MEASURES,
+    ON_DEMAND_HEIGHTS,
+    WHOLE_BODY_MEASURES,
+    on_demand_height,
+)
 from pose.measures.cleaning import sample_rate
 from pose.measures.protocols.base import (
     Chart,
@@ -26,11 +32,18 @@ from pose.measures.protocols.base import (
     ProtocolMeasures,
     TrackSeries,
 )
-from pose.measures.reps import Rep, RepResult, count_for_protocol, count_reps, side_series
+from pose.measures.reps import (
+    Rep,
+    RepResult,
+    count_for_protocol,
+    count_reps,
+    side_counts,
+    side_series,
+)
 from pose.measures.rounding import rounded
 from pose.result import Measures, Repetition, Repetitions, RepThresholds, Summary
 
-REP_SIDES = ("left", "right", "both", "best")
+REP_SIDES = ("left", "right", "both", "best", "alternating")
 DIRECTIONS = ("increase", "decrease")
 OUTWARD_PHASES = ("concentric", "eccentric")
 NO_MOVEMENT_NOTE = "no movement large enough to count was seen"
@@ -46,6 +59,8 @@ _JOINT_KEYPOINTS = {
     "knee_height": ("knee", "shoulder", "hip"),
     # The body's rise is a median over many keypoints; the legs must be seen to anchor it.
     "body_rise": ("hip", "knee", "ankle"),
+    # The hips' rise needs only the hips (the torso length that scales it is the clip's median).
+    "hip_rise": ("hip",),
 }
 
 
@@ -55,7 +70,10 @@ class RepsOnAngle:
 
     ``joint``: measure without side prefix (``knee_flexion``, ``ankle_rise``...).
     ``side``: ``left``/``right`` (that side only), ``both`` (the per-frame mean of the two sides:
-    for bilateral movements) or ``best`` (count each side, keep the one with more repetitions).
+    for bilateral movements), ``best`` (count each side, keep the one with more repetitions) or
+    ``alternating`` (count on the mean of both sides and name each repetition's leading leg, e.g.
+    the front leg of a lunge: :func:`pose.measures.reps.label_leading_side`; the summary adds
+    ``left_count`` and ``right_count``).
     A whole-body measure (``body_rise``: one series, both sides in it) takes only ``both``.
     ``direction``: ``increase`` when the movement raises the measure from rest (squat knee
     flexion), ``decrease`` when it lowers it (sit-to-stand: seated 90 deg -> standing 0 deg).
@@ -104,7 +122,7 @@ class RepsOnAngle:
 
     @property
     def series_sides(self) -> tuple[str, ...]:
-        return ("left", "right") if self.side in ("both", "best") else (self.side,)
+        return ("left", "right") if self.side in ("both", "best", "alternating") else (self.side,)
 
     @property
     def required_keypoints(self) -> tuple[str, ...]:
@@ -130,14 +148,17 @@ def measure(params: RepsOnAngle, data: TrackSeries) -> ProtocolMeasures:
     unreliable)."""
     series = {**data.angles, **data.heights}
     derived = {}
+    if params.joint in ON_DEMAND_HEIGHTS:
+        series[params.joint] = derived[params.joint] = on_demand_height(data.xy, params.joint)
     if params.joint in WHOLE_BODY_MEASURES:  # already one series: count it as it is
         reps = count_reps(series[params.joint], data.timestamps, params, "both")
         primary = params.joint
     else:
-        if params.side == "both":
+        if params.side in ("both", "alternating"):
             derived[f"mean_{params.joint}"] = side_series(series, params.joint, "both")
         reps = count_for_protocol(series, data.timestamps, params)
-        primary = f"{'mean' if reps.side == 'both' else reps.side}_{params.joint}"
+        mean = reps.side in ("both", "alternating")
+        primary = f"{'mean' if mean else reps.side}_{params.joint}"
     is_angle = params.joint in ANGLE_JOINTS
     verdicts = {}
     fps = sample_rate(data.timestamps)
@@ -169,6 +190,8 @@ FIGURE_MEASURES = {
     "mean_duration": "tempo",
     "mean_concentric_seconds": "tempo",
     "mean_eccentric_seconds": "tempo",
+    "left_count": "count",
+    "right_count": "count",
 }
 MIN_TEMPO_FPS = 15.0  # below this a repetition's phases span too few frames to time
 
@@ -212,6 +235,11 @@ def summary(reps: RepResult, primary: str) -> Summary:
         return float(np.mean([getattr(r, key) for r in items])) if items else None
 
     best = max(items, key=lambda r: sign * r.peak_angle) if items else None
+    per_side = (
+        {f"{s}_count": n for s, n in side_counts(reps).items()}
+        if reps.side == "alternating"
+        else {}
+    )
     return Summary(
         measure=primary,
         trusted=True,  # graded by scoring (pose.measures.trust)
@@ -225,6 +253,7 @@ def summary(reps: RepResult, primary: str) -> Summary:
             "mean_duration": rounded(mean("duration"), 3),
             "mean_concentric_seconds": rounded(mean("concentric_seconds"), 3),
             "mean_eccentric_seconds": rounded(mean("eccentric_seconds"), 3),
+            **per_side,
         },
     )
 
@@ -242,6 +271,11 @@ def units(params: RepsOnAngle) -> dict[str, str]:
         "mean_duration": "s",
         "mean_concentric_seconds": "s",
         "mean_eccentric_seconds": "s",
+        **(
+            {"left_count": "repetitions", "right_count": "repetitions"}
+            if params.side == "alternating"
+            else {}
+        ),
     }
 
 
@@ -288,7 +322,11 @@ def summary_line(measures: Measures) -> str:
     reps = measures.reps
     if reps is None:
         return "repetitions: not measured"
-    return f"repetitions: {reps.count} counted, {len(reps.partial)} partial"
+    line = f"repetitions: {reps.count} counted, {len(reps.partial)} partial"
+    if reps.side == "alternating":
+        legs = {s: sum(r.side == s for r in reps.items) for s in ("left", "right")}
+        line += f" (left {legs['left']}, right {legs['right']})"
+    return line
 
 
 def live_config(params: dict[str, Any], hold_seconds: float | None = None) -> dict[str, Any]:
