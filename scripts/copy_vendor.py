@@ -21,6 +21,9 @@ FILES = {
     "tfjs-backend-wasm.min.js": "@tensorflow/tfjs-backend-wasm/dist/tf-backend-wasm.min.js",
     "pose-detection.min.js": "@tensorflow-models/pose-detection/dist/pose-detection.min.js",
     "chart.umd.min.js": "chart.js/dist/chart.umd.js",
+    # The trend charts' time axis: Luxon formats dates in the clinic's time zone (IANA name).
+    "luxon.min.js": "luxon/build/global/luxon.min.js",
+    "chartjs-adapter-luxon.min.js": "chartjs-adapter-luxon/dist/chartjs-adapter-luxon.umd.min.js",
 }
 WASM_DIR = "@tensorflow/tfjs-backend-wasm/dist"
 MODEL_FILES = (

@@ -6,15 +6,39 @@ import hashlib
 import secrets
 import uuid
 from pathlib import PurePosixPath
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
 
+def default_time_zone() -> str:
+    return settings.TIME_ZONE
+
+
+def validate_time_zone(value: str) -> None:
+    """An IANA zone name that this system's zone database knows (``Europe/Berlin``)."""
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError, TypeError) as exc:
+        raise ValidationError(
+            "%(value)s is not a known time zone (use an IANA name such as Europe/Berlin).",
+            params={"value": value},
+        ) from exc
+
+
 class Clinic(models.Model):
     name = models.CharField(max_length=200)
+    time_zone = models.CharField(
+        max_length=64,
+        default=default_time_zone,
+        validators=[validate_time_zone],
+        help_text="IANA time zone name (Europe/Berlin): dates are shown and exported in it.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:
@@ -25,6 +49,11 @@ class Role(models.TextChoices):
     THERAPIST = "therapist", "Therapist"
     PATIENT = "patient", "Patient"
     STAFF = "staff", "Staff admin"
+
+
+class Sex(models.TextChoices):
+    FEMALE = "female", "Female"
+    MALE = "male", "Male"
 
 
 class User(AbstractUser):
@@ -47,6 +76,16 @@ class User(AbstractUser):
         help_text="Patients only: the exercise page sends the keypoint track computed on the "
         "device instead of the video; no video leaves the device. The patient or their "
         "therapist can switch it.",
+    )
+    date_of_birth = models.DateField(
+        null=True, blank=True, help_text="Patients only: for the clinical tests' age norms."
+    )
+    sex = models.CharField(
+        "Sex (for age/sex norms)",
+        max_length=8,
+        choices=Sex.choices,
+        blank=True,
+        help_text="Patients only: picks the reference values of the clinical tests.",
     )
 
     class Meta:
@@ -331,3 +370,38 @@ class AuditEvent(models.Model):
             f"{self.at:%Y-%m-%d %H:%M:%S} {self.actor_username or '?'} {self.action} "
             f"{self.target} {self.target_id} of {self.patient_username or '?'}"
         )
+
+
+class FlagNotice(models.Model):
+    """One email sent to a therapist about one flag raised by one event. Never sent twice.
+
+    ``event_key`` names the triggering event (``session:42``, ``week:2026-W48``); the unique
+    constraint makes a second attempt for the same (patient, flag, event), even from a
+    concurrent worker, fail at the insert instead of sending a second email.
+    """
+
+    patient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="flag_notices")
+    code = models.CharField(max_length=32)
+    event_key = models.CharField(max_length=64)
+    recipient = models.ForeignKey(
+        User, null=True, on_delete=models.SET_NULL, related_name="flag_notices_received"
+    )
+    severity = models.PositiveSmallIntegerField(
+        default=2, help_text="1 information, 2 attention, 3 urgent (therapy.selectors.flags)."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    failed = models.BooleanField(
+        default=False, help_text="Not sendable (the therapist has no email address)."
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["patient", "code", "event_key"], name="flag_notice_once_per_event"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} for {self.patient_id} ({self.event_key})"

@@ -17,6 +17,7 @@ from celery.exceptions import SoftTimeLimitExceeded
 from celery.signals import worker_ready
 from django.db import InterfaceError, OperationalError, connections
 
+from therapy.services.notifications import flag_notice_send, flags_check_all
 from therapy.services.sessions import (
     session_analysis_lock,
     session_analyze,
@@ -60,6 +61,21 @@ def session_analyze_task(self, session_id: int) -> None:
 def sessions_requeue_stuck_task() -> dict[str, list[int]]:
     """Periodic (celery beat): re-send analyses whose message was lost. See the service."""
     return sessions_requeue_stuck()
+
+
+@shared_task(bind=True, acks_late=True, max_retries=5, default_retry_delay=60)
+def flag_notice_send_task(self, notice_id: int) -> None:
+    """Email a therapist about one flag; sends nothing when it was sent already."""
+    try:
+        flag_notice_send(notice_id=notice_id)
+    except (OSError, OperationalError, InterfaceError) as exc:  # SMTP or database unreachable
+        raise self.retry(exc=exc) from exc
+
+
+@shared_task(ignore_result=True)
+def flags_check_all_task() -> dict[str, int]:
+    """Periodic (celery beat): raise new flags (missed sessions) and email each once."""
+    return flags_check_all()
 
 
 @worker_ready.connect(dispatch_uid="therapy.sessions_requeue_stuck_on_start")

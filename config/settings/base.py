@@ -38,11 +38,13 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "therapy.middleware.ContentSecurityPolicyMiddleware",
+    "therapy.middleware.CrossOriginIsolationMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "therapy.middleware.ClinicTimeZoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -62,14 +64,20 @@ LOGIN_THROTTLE_SECONDS = env.int("THERAPOSE_LOGIN_THROTTLE_SECONDS", default=600
 # is REMOTE_ADDR and X-Forwarded-For is ignored.
 TRUSTED_PROXIES = env.list("THERAPOSE_TRUSTED_PROXIES", default=[])
 
-# Pages and the API load only our own files (TF.js runs its WASM backend: 'wasm-unsafe-eval').
+# Pages and the API load only our own files (TF.js runs its WASM backend: 'wasm-unsafe-eval';
+# its threads are workers whose script TF.js hands over as a blob: URL, hence blob: for scripts
+# and workers; a blob: URL can only be made by a script already running on our origin).
 CONTENT_SECURITY_POLICY = env(
     "THERAPOSE_CSP",
-    default="default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; "
+    default="default-src 'self'; script-src 'self' blob: 'wasm-unsafe-eval'; style-src 'self'; "
     "img-src 'self' data: blob:; media-src 'self' blob:; connect-src 'self'; "
     "worker-src 'self' blob:; font-src 'self'; object-src 'none'; base-uri 'self'; "
     "form-action 'self'; frame-ancestors 'none'",
 )
+# Cross-origin isolated pages (COOP + COEP): the WASM pose backend may then use threads and
+# SIMD (crossOriginIsolated). Every asset is same-origin (therapy/middleware.py).
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+CROSS_ORIGIN_EMBEDDER_POLICY = env("THERAPOSE_COEP", default="require-corp")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -232,6 +240,30 @@ CELERY_BEAT_SCHEDULE = {
         "options": {"expires": max(STUCK_SWEEP_SECONDS - 5, 1)},
     },
 }
+
+# Flags: every patient's flags are checked periodically (missed sessions are raised there; the
+# others also when a pain score is saved or an analysis ends), and each new one emailed once.
+FLAG_CHECK_SECONDS = env.float("THERAPOSE_FLAG_CHECK_SECONDS", default=3600.0)
+CELERY_TASK_ROUTES["therapy.tasks.flags_check_all_task"] = {"queue": "pose"}
+CELERY_TASK_ROUTES["therapy.tasks.flag_notice_send_task"] = {"queue": "pose"}
+CELERY_BEAT_SCHEDULE["check-flags"] = {
+    "task": "therapy.tasks.flags_check_all_task",
+    "schedule": FLAG_CHECK_SECONDS,
+    "options": {"expires": max(FLAG_CHECK_SECONDS - 60, 1)},
+}
+
+# --- Email: flag notices to therapists (therapy/services/notifications.py) -------------------
+# EMAIL_URL (django-environ): smtp+tls://user:password@host:587, smtps://..., consolemail://.
+# Unset (the embedded default): each email is written as a file into var/mail/.
+if env("EMAIL_URL", default=""):
+    globals().update(env.email_url("EMAIL_URL"))
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+EMAIL_FILE_PATH = env("EMAIL_FILE_PATH", default=str(VAR_DIR / "mail"))
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Therapose <therapose@localhost>")
+# The address links in emails point to (no request to take it from in a worker).
+SITE_URL = env("THERAPOSE_SITE_URL", default="http://127.0.0.1:8000")
 
 # --- REST API -------------------------------------------------------------------------------
 REST_FRAMEWORK = {

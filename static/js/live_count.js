@@ -38,7 +38,7 @@ export function figureDisplay(value, figure, trust, trusted) {
   const reasons = trust && trust.reasons ? trust.reasons.join(' ') : '';
   let text;
   if (value === null || value === undefined) {
-    text = !trust && trusted === false ? 'not trusted' : '–';
+    text = !trust && trusted === false ? 'not measured' : '–';
   } else if (typeof value !== 'number') {
     text = String(value);
   } else {
@@ -55,4 +55,11 @@ export function figureDisplay(value, figure, trust, trusted) {
 export function serverCountText(result) {
   const count = result ? result.rep_count : null;
   return typeof count === 'number' ? String(count) : '–';
+}
+
+/** The count against the prescribed repetitions: "6 of 10" (the count alone without a dose,
+ * "–" when withheld). */
+export function countAgainstDose(count, reps) {
+  if (typeof count !== 'number') return '–';
+  return reps > 0 ? `${count} of ${reps}` : String(count);
 }

@@ -55,7 +55,12 @@ async function loadTrack() {
   overlay.width = width || (video && video.videoWidth) || 640;
   overlay.height = height || (video && video.videoHeight) || 480;
   const blank = document.getElementById('review-blank');
-  if (blank) blank.dataset.aspect = `${overlay.width}x${overlay.height}`;
+  if (blank) {
+    // The blank stage takes the clip's shape (CSSOM, allowed by the page's CSP), so a 16:9
+    // recording is not squeezed into a square.
+    blank.dataset.aspect = `${overlay.width}x${overlay.height}`;
+    blank.style.aspectRatio = `${overlay.width} / ${overlay.height}`;
+  }
   if (slider && track.timestamps.length) slider.max = String(track.timestamps[track.timestamps.length - 1]);
   overlay.dataset.ready = 'true';
   render();

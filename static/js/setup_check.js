@@ -128,9 +128,29 @@ export class SetupMonitor {
     return { ...this.state(), observedView: observed };
   }
 
+  /** Each check's verdict (true/false) and, in `checking`, those not yet measured often
+   * enough to judge (shown as "checking…", never as failed). */
   state() {
-    const pass = (h) => h.length >= Math.min(5, this.window) && h.filter(Boolean).length >= this.share * h.length;
+    const enough = (h) => h.length >= Math.min(5, this.window);
+    const pass = (h) => enough(h) && h.filter(Boolean).length >= this.share * h.length;
     const body = pass(this.history.body), view = pass(this.history.view), light = pass(this.history.light);
-    return { body, view, light, ready: body && view && light };
+    const checking = {};
+    for (const key of Object.keys(this.history)) checking[key] = !enough(this.history[key]);
+    return { body, view, light, ready: body && view && light, checking };
+  }
+}
+
+/** The light is measured on a clock (every `intervalMs`), not every n-th frame: at a few frames
+ * per second a frame count would leave the check waiting for seconds. */
+const LIGHT_INTERVAL_MS = 500; // the browser's own pace, not an engine number
+
+export class IntervalGate {
+  constructor(intervalMs = LIGHT_INTERVAL_MS) { this.intervalMs = intervalMs; this.last = null; }
+
+  /** True the first time and then once `intervalMs` has passed since the last true. */
+  due(nowMs) {
+    if (this.last !== null && nowMs - this.last < this.intervalMs) return false;
+    this.last = nowMs;
+    return true;
   }
 }

@@ -46,7 +46,7 @@ test('a check figure keeps its value with the reasons; an unreliable one is "–
 });
 
 test('results stored before per-measure trust fall back to quality.trusted', () => {
-  assert.deepEqual(figureDisplay(null, COUNT, null, false), { text: 'not trusted', level: null, note: '' });
+  assert.deepEqual(figureDisplay(null, COUNT, null, false), { text: 'not measured', level: null, note: '' });
   assert.deepEqual(figureDisplay(null, COUNT, null, true), { text: '–', level: null, note: '' });
   assert.equal(figureDisplay(12.345, { ...DEGREES, suffix: ' % torso' }, null, true).text, '12 % torso');
 });

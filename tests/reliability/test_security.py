@@ -414,7 +414,8 @@ def test_csp_allows_only_our_own_origin(world, client):
     for response in responses:
         policy = _csp(response)
         assert policy["default-src"] == ["'self'"]
-        assert policy["script-src"] == ["'self'", "'wasm-unsafe-eval'"]
+        # blob:: the WASM backend's thread workers (config/settings/base.py)
+        assert policy["script-src"] == ["'self'", "blob:", "'wasm-unsafe-eval'"]
         assert policy["style-src"] == ["'self'"]
         assert policy["connect-src"] == ["'self'"]
         assert policy["frame-ancestors"] == ["'none'"]

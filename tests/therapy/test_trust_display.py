@@ -138,6 +138,7 @@ def test_csv_count_equals_the_tile_and_has_the_trust_columns(client, therapist, 
         "hold_trust",
         "score_trust",
         "sway_trust",
+        "test_trust",
     ]
     assert (row["count_trust"], row["range_trust"], row["tempo_trust"]) == (
         "check",

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from therapy.models import ExerciseSession, SessionStatus, User
 from therapy.selectors.adherence import adherence_for_patients
-from therapy.selectors.flags import Flag, patient_flags
+from therapy.selectors.flags import Flag, flags_urgency, patient_flags
 from therapy.selectors.results import result_measures, trends_for_patient
 from therapy.selectors.sessions import session_done_result, sessions_with_results
 from therapy.selectors.trust import trust_measures, trust_reasons_text
@@ -32,6 +32,7 @@ class PatientRow:
 
 
 def dashboard_rows(*, patients: list[User]) -> list[PatientRow]:
+    """One row per patient, the most urgent flags first (then as ``patients`` were ordered)."""
     adherence = adherence_for_patients(patients=patients)
     last = dict(
         ExerciseSession.objects.filter(patient__in=patients)
@@ -39,7 +40,7 @@ def dashboard_rows(*, patients: list[User]) -> list[PatientRow]:
         .annotate(last=Max("created_at"))
         .values_list("patient_id", "last")
     )
-    return [
+    rows = [
         PatientRow(
             patient=p,
             adherence=adherence[p.pk],
@@ -48,11 +49,15 @@ def dashboard_rows(*, patients: list[User]) -> list[PatientRow]:
         )
         for p in patients
     ]
+    # Most urgent first; the patients' own order (by name) within the same urgency.
+    rows.sort(key=lambda row: flags_urgency(row.flags), reverse=True)
+    return rows
 
 
 CSV_COLUMNS = [
     "session_id",
-    "date",
+    "date",  # ISO 8601 with the offset, in the clinic's time zone (the next column)
+    "time_zone",
     "exercise",
     "exercise_name",
     "source",
@@ -68,7 +73,8 @@ CSV_COLUMNS = [
     "comment",
     # Each measure's trust level ("ok", "check", "unreliable"; empty when not graded: a result
     # stored before per-measure grading, or a measure the exercise does not have): count_trust,
-    # range_trust, tempo_trust, hold_trust, score_trust, sway_trust; then their reasons.
+    # range_trust, tempo_trust, hold_trust, score_trust, sway_trust, test_trust (a clinical
+    # test's outcome); then their reasons.
     *(f"{measure}_trust" for measure in trust_measures()),
     "trust_reasons",
 ]
@@ -85,6 +91,7 @@ def export_rows(*, patient: User) -> list[list[Any]]:
             [
                 s.pk,
                 timezone.localtime(s.created_at).isoformat(timespec="seconds"),
+                timezone.get_current_timezone_name(),
                 s.routine_item.exercise.slug,
                 s.routine_item.exercise.name,
                 s.source,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
@@ -33,6 +33,8 @@ def patient_create(
     last_name: str = "",
     email: str = "",
     check_password: bool = True,
+    date_of_birth: date | None = None,
+    sex: str = "",
 ) -> User:
     if not therapist.is_therapist:
         raise ValidationError("Only a therapist can add patients.")
@@ -46,6 +48,8 @@ def patient_create(
         first_name=first_name,
         last_name=last_name,
         email=email,
+        date_of_birth=date_of_birth,
+        sex=sex,
     )
     if password and check_password:
         try:
@@ -70,6 +74,17 @@ def patient_privacy_set(*, patient: User, privacy_mode: bool) -> User:
     therapist may."""
     patient.privacy_mode = privacy_mode
     patient.save(update_fields=["privacy_mode"])
+    return patient
+
+
+def patient_details_set(*, patient: User, date_of_birth: date | None, sex: str) -> User:
+    """Date of birth and sex, which pick the clinical tests' age/sex norms. Both optional."""
+    if not patient.is_patient:
+        raise ValidationError("Only a patient has these details.")
+    patient.date_of_birth = date_of_birth
+    patient.sex = sex
+    patient.full_clean(exclude=["password"])
+    patient.save(update_fields=["date_of_birth", "sex"])
     return patient
 
 

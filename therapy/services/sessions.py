@@ -32,6 +32,7 @@ from therapy.models import (
 )
 from therapy.services.analysis import analysis_run, json_bytes, result_store
 from therapy.services.files import clip_check, clip_content_type
+from therapy.services.notifications import flags_check_on_commit
 
 if TYPE_CHECKING:
     from pose import Result
@@ -83,6 +84,8 @@ def session_create_from_clip(
     session.clip.save(PurePosixPath(clip.name or "clip.mp4").name, clip, save=False)
     session.save()
     session_analysis_enqueue(session_id=session.pk)
+    if pain_score is not None:
+        flags_check_on_commit(patient_id=patient.pk)
     return session
 
 
@@ -114,6 +117,8 @@ def session_create_from_track(
     session.uploaded_track.save("track.json", ContentFile(json_bytes(payload)), save=False)
     session.save()
     session_analysis_enqueue(session_id=session.pk)
+    if pain_score is not None:
+        flags_check_on_commit(patient_id=patient.pk)
     return session
 
 
@@ -126,6 +131,8 @@ def session_update_feedback(
         session.comment = comment
     session.full_clean(exclude=["clip", "uploaded_track"])
     session.save(update_fields=["pain_score", "comment"])
+    if pain_score is not ... and pain_score is not None:
+        flags_check_on_commit(patient_id=session.patient_id)
     return session
 
 
@@ -156,8 +163,12 @@ def session_analyze(*, session_id: int) -> ExerciseSession | None:
     except PoseError as exc:
         return session_fail(session_id=session_id, error=str(exc) or exc.__class__.__name__)
     if output.track.person_found is False:
-        return session_fail(session_id=session_id, error=NO_PERSON_ERROR)
-    return _session_complete(session_id=session_id, output=output)
+        finished = session_fail(session_id=session_id, error=NO_PERSON_ERROR)
+    else:
+        finished = _session_complete(session_id=session_id, output=output)
+    if finished is not None:  # flags that the new result raises (a declining measure, pain)
+        flags_check_on_commit(patient_id=finished.patient_id)
+    return finished
 
 
 def _session_claim(*, session_id: int) -> ExerciseSession | None:

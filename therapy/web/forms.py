@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from django import forms
+from django.utils import timezone
 
 from exercises.models import Exercise
+from therapy.models import Sex
 
 
 class DoseForm(forms.Form):
@@ -43,7 +47,26 @@ class RoutineCreateForm(ItemAddForm):
     field_order = ["title", "start_date", *ItemAddForm.field_order]
 
 
-class PatientAddForm(forms.Form):
+class PatientDetailsForm(forms.Form):
+    """Optional details the clinical tests' age and sex norms need."""
+
+    date_of_birth = forms.DateField(
+        label="Date of birth", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    sex = forms.ChoiceField(
+        label="Sex (for age/sex norms)",
+        choices=[("", "Not given"), *Sex.choices],
+        required=False,
+    )
+
+    def clean_date_of_birth(self):
+        born = self.cleaned_data.get("date_of_birth")
+        if born is not None and not date(1900, 1, 1) <= born <= timezone.localdate():
+            raise forms.ValidationError("Enter a date of birth between 1900 and today.")
+        return born
+
+
+class PatientAddForm(PatientDetailsForm):
     first_name = forms.CharField(max_length=150, label="First name")
     last_name = forms.CharField(max_length=150, label="Last name")
     username = forms.CharField(max_length=150, label="Username (the patient signs in with it)")
@@ -52,6 +75,7 @@ class PatientAddForm(forms.Form):
         min_length=8,
         label="First password (tell the patient; at least 8 characters)",
     )
+    field_order = ["first_name", "last_name", "username", "password", "date_of_birth", "sex"]
 
 
 class PrivacyForm(forms.Form):

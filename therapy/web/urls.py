@@ -20,6 +20,7 @@ urlpatterns = [
     path("therapist/patients/<int:pk>/", therapist.therapist_patient, name="therapist-patient"),
     path("therapist/patients/<int:pk>/routines/", routines.routine_create, name="routine-create"),
     path("therapist/patients/<int:pk>/privacy/", therapist.patient_privacy, name="patient-privacy"),
+    path("therapist/patients/<int:pk>/details/", therapist.patient_details, name="patient-details"),
     path(
         "therapist/patients/<int:pk>/export.csv",
         therapist.patient_export_csv,

@@ -179,9 +179,13 @@ def result_figures(exercise, result, measures: Mapping[str, Any]) -> list[dict[s
     return out
 
 
+PAIN_LABEL = "Pain (0–10)"
+
+
 def trend_series(exercise) -> dict[str, Any]:
     """What a trend chart draws for ``exercise``: ``series`` (``key``, ``point``: the trend
-    point's field, ``label``, ``axis``: "y" or, for counts, "y2" with pain) and ``y_title``."""
+    point's field, ``label``, ``axis``: "y" for measures or "y2" for counts; pain always has an
+    axis of its own, 0-10), ``y_title`` and ``caption`` (the plotted series, in words)."""
     figures = [f for f in exercise_figures(exercise, TREND_FIGURES) if f.key in TREND_POINT_KEYS]
     series = []
     titles: list[str] = []
@@ -192,7 +196,16 @@ def trend_series(exercise) -> dict[str, Any]:
         )
         if axis == "y" and f.display.axis and f.display.axis not in titles:
             titles.append(f.display.axis)
-    return {"series": series, "y_title": " / ".join(titles)}
+    labels = [s["label"] for s in series] + [PAIN_LABEL.lower()]
+    caption = ", ".join(labels[:-1]) + f" and {labels[-1]}" if len(labels) > 1 else labels[0]
+    return {"series": series, "y_title": " / ".join(titles), "caption": f"{caption}, by date"}
+
+
+def trend_measured(trend: Mapping[str, Any]) -> int:
+    """How many of a trend's sessions have a value in one of its series (a measure the engine
+    could give); 0: the chart would have empty axes, and the page says why instead."""
+    keys = [s["point"] for s in trend.get("series") or []]
+    return sum(1 for p in trend.get("points") or [] if any(p.get(k) is not None for k in keys))
 
 
 def trend_table(trend: Mapping[str, Any]) -> dict[str, Any]:
@@ -200,7 +213,7 @@ def trend_table(trend: Mapping[str, Any]) -> dict[str, Any]:
     series' labels, then pain) and ``rows`` (``session``, ``date``, ``cells``)."""
     series = trend.get("series") or []
     return {
-        "columns": [s["label"] for s in series] + ["Pain (0–10)"],
+        "columns": [s["label"] for s in series] + [PAIN_LABEL],
         "rows": [
             {
                 "session": p["session"],

@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
@@ -71,9 +72,14 @@ def _protocol_live_config(item) -> dict[str, Any]:
         }
 
 
+# The countdown before a recording the patient can choose (seconds; the page remembers it).
+COUNTDOWN_CHOICES = (3, 5, 10, 15)
+
+
 def _live_config(item, user: User) -> dict[str, Any]:
-    """What the exercise page's script needs: the protocol's live config, how to write the
-    result's figures, and the platform's keys and endpoints."""
+    """What the exercise page's script needs: the protocol's live config (with its ``timer``,
+    if the protocol has one), the prescribed dose (the automatic stop and "6 of 10"), how to
+    write the result's figures, and the platform's keys and endpoints."""
     exercise = item.exercise
     return {
         "routineItem": item.pk,
@@ -81,6 +87,8 @@ def _live_config(item, user: User) -> dict[str, Any]:
         "protocol": exercise.protocol,
         "cameraView": exercise.camera_view,
         **_protocol_live_config(item),
+        "dose": {"sets": item.sets, "reps": item.reps, "holdSeconds": item.hold_seconds},
+        "maxClipBytes": settings.MAX_CLIP_BYTES,
         "figures": [f.to_json() for f in exercise_figures(exercise)],
         "figureMeasures": figure_measures(exercise.protocol),
         "privacyMode": user.privacy_mode,
@@ -111,6 +119,7 @@ def patient_exercise(request, item_id: int):
             "item": item,
             "exercise": item.exercise,
             "live_config": _live_config(item, request.user),
+            "countdown_choices": COUNTDOWN_CHOICES,
             "recent": sessions,
             "feedback_form": FeedbackForm(),
         },
@@ -163,10 +172,18 @@ def patient_session(request, pk: int):
         else:
             messages.success(request, "Thank you: your pain score and comment were saved.")
             return redirect("patient-session", pk=session.pk)
+    context = session_context(session, patient_view=True)
+    # Privacy-mode sessions have no clip: the patient can play back the movement points sent.
+    result = context["result"]
+    playback = bool(result and result.keypoint_track and not session.clip)
+    review_config = {
+        "trackUrl": reverse("api:session-track", args=[session.pk]) if playback else None,
+        "clipUrl": None,
+    }
     return render(
         request,
         "patient/session.html",
-        session_context(session, patient_view=True) | {"form": form},
+        context | {"form": form, "playback": playback, "review_config": review_config},
     )
 
 

@@ -35,7 +35,7 @@ from therapy.selectors.sessions import (
     session_list_for_user,
     session_note_list,
 )
-from therapy.services.accounts import patient_create, patient_privacy_set
+from therapy.services.accounts import patient_create, patient_details_set, patient_privacy_set
 from therapy.services.sessions import session_note_create
 from therapy.web.access import own_patient, therapist_required
 from therapy.web.forms import (
@@ -43,11 +43,12 @@ from therapy.web.forms import (
     ItemAddForm,
     NoteForm,
     PatientAddForm,
+    PatientDetailsForm,
     PrivacyForm,
     RoutineCreateForm,
 )
 from therapy.web.views.common import error_text, form_errors, session_context, with_count_trust
-from therapy.web.views.figures import trend_series, trend_table
+from therapy.web.views.figures import trend_measured, trend_series, trend_table
 
 
 @therapist_required
@@ -96,7 +97,11 @@ def therapist_patient(request, pk: int):
     by_slug = {e.slug: e for e in exercises.filter(slug__in=[t["slug"] for t in trends])}
     for trend in trends:  # the series and units of each chart, from the protocol registry
         exercise = by_slug.get(trend["slug"])
-        trend.update(trend_series(exercise) if exercise else {"series": [], "y_title": ""})
+        trend.update(
+            trend_series(exercise) if exercise else {"series": [], "y_title": "", "caption": ""}
+        )
+        trend["measured"] = trend_measured(trend)
+        trend["trusted_points"] = sum(1 for p in trend["points"] if p["trusted"])
     for routine in active:
         routine.add_form = ItemAddForm(exercises=exercises, prefix=f"add-{routine.pk}")
         routine.item_forms = [
@@ -124,6 +129,9 @@ def therapist_patient(request, pk: int):
             "ended_routines": ended,
             "create_form": RoutineCreateForm(exercises=exercises, prefix="new"),
             "privacy_form": PrivacyForm(initial={"privacy_mode": patient.privacy_mode}),
+            "details_form": PatientDetailsForm(
+                initial={"date_of_birth": patient.date_of_birth, "sex": patient.sex}
+            ),
             "trends": trends,
             "trend_views": [{"trend": t, "table": trend_table(t)} for t in trends],
             "sessions": with_count_trust(
@@ -131,6 +139,7 @@ def therapist_patient(request, pk: int):
             ),
             "adherence": adherence_for_patient(patient=patient),
             "flags": patient_flags(patient=patient),
+            "time_zone": timezone.get_current_timezone_name(),
         },
     )
 
@@ -146,6 +155,24 @@ def patient_privacy(request, pk: int):
         messages.success(
             request, f"Privacy mode {'on' if patient.privacy_mode else 'off'} for {patient}."
         )
+    return redirect("therapist-patient", pk=patient.pk)
+
+
+@therapist_required
+@require_POST
+def patient_details(request, pk: int):
+    patient = own_patient(request, pk)
+    form = PatientDetailsForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, f"The details were not saved. {form_errors(form)}")
+        return redirect("therapist-patient", pk=patient.pk)
+    try:
+        patient_details_set(patient=patient, **form.cleaned_data)
+    except ValidationError as exc:
+        messages.error(request, f"The details were not saved. {error_text(exc)}")
+        return redirect("therapist-patient", pk=patient.pk)
+    _audit(request, AuditAction.UPDATE, "patient_details", patient, patient.pk)
+    messages.success(request, "Details saved.")
     return redirect("therapist-patient", pk=patient.pk)
 
 
@@ -231,5 +258,6 @@ def patient_report(request, pk: int):
                 .filter(status=SessionStatus.DONE)[:50]
             ),
             "generated_at": timezone.now(),
+            "time_zone": timezone.get_current_timezone_name(),
         },
     )
