@@ -87,6 +87,21 @@ class User(AbstractUser):
         blank=True,
         help_text="Patients only: picks the reference values of the clinical tests.",
     )
+    diagnosis = models.CharField(max_length=200, blank=True, help_text="Patients only; optional.")
+    time_zone = models.CharField(
+        max_length=64,
+        blank=True,
+        validators=[validate_time_zone],
+        help_text="IANA zone for this person's reminders and dates; empty: the clinic's.",
+    )
+    reminders_enabled = models.BooleanField(
+        default=True, help_text="Patients only: a daily email when an exercise is due."
+    )
+    reminder_hour = models.PositiveSmallIntegerField(
+        default=18,
+        validators=[MaxValueValidator(23)],
+        help_text="Patients only: the local hour (0-23) the daily reminder is sent.",
+    )
 
     class Meta:
         constraints = [
@@ -159,6 +174,12 @@ class Routine(models.Model):
         return f"{self.title} ({self.patient})"
 
 
+class Side(models.TextChoices):
+    BOTH = "both", "Both sides"
+    LEFT = "left", "Left"
+    RIGHT = "right", "Right"
+
+
 class RoutineItem(models.Model):
     """One prescribed exercise with its dose.
 
@@ -173,6 +194,10 @@ class RoutineItem(models.Model):
     hold_seconds = models.PositiveSmallIntegerField(null=True, blank=True)
     per_week = models.PositiveSmallIntegerField(
         default=3, validators=[MinValueValidator(1), MaxValueValidator(21)]
+    )
+    side = models.CharField(max_length=8, choices=Side.choices, default=Side.BOTH)
+    rest_seconds = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Rest between sets."
     )
     notes = models.TextField(blank=True)
     position = models.PositiveSmallIntegerField(default=0)
@@ -405,3 +430,114 @@ class FlagNotice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} for {self.patient_id} ({self.event_key})"
+
+
+class PatientInvite(models.Model):
+    """A single-use, expiring link that lets a new patient set their own password.
+
+    Only the SHA-256 of the token is stored (as for ``ApiToken``); the token itself travels in
+    the emailed link. ``used_at`` set: spent.
+    """
+
+    patient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="invites")
+    token_hash = models.CharField(max_length=64, unique=True)
+    sent_to = models.EmailField()
+    created_by = models.ForeignKey(
+        User, null=True, on_delete=models.SET_NULL, related_name="invites_sent"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"invite for {self.patient_id} ({self.sent_to})"
+
+
+class Message(models.Model):
+    """One message in the thread between a patient and their therapist (``patient`` names the
+    thread). A therapist's note for the patient about a session is a message with ``session``.
+    ``read_at`` is set when the other side opens the thread."""
+
+    patient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="messages")
+    author = models.ForeignKey(
+        User, null=True, on_delete=models.SET_NULL, related_name="messages_written"
+    )
+    session = models.ForeignKey(
+        ExerciseSession,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="messages",
+    )
+    text = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["patient", "created_at"], name="message_thread_idx")]
+
+    def __str__(self) -> str:
+        return f"message {self.pk} in thread of {self.patient_id}"
+
+
+class ReminderLog(models.Model):
+    """The daily reminder sent to a patient on one local date: at most one a day (unique)."""
+
+    patient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="reminders")
+    local_date = models.DateField()
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-local_date"]
+        constraints = [
+            models.UniqueConstraint(fields=["patient", "local_date"], name="reminder_once_per_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"reminder for {self.patient_id} on {self.local_date}"
+
+
+class RoutineTemplate(models.Model):
+    """A routine to start from ("Knee replacement, week 1"). ``clinic`` empty: built in,
+    offered to every clinic."""
+
+    name = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    clinic = models.ForeignKey(
+        Clinic, null=True, blank=True, on_delete=models.CASCADE, related_name="routine_templates"
+    )
+    created_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RoutineTemplateItem(models.Model):
+    """One exercise with its dose in a template (the fields a ``RoutineItem`` copies)."""
+
+    template = models.ForeignKey(RoutineTemplate, on_delete=models.CASCADE, related_name="items")
+    exercise = models.ForeignKey("exercises.Exercise", on_delete=models.PROTECT)
+    sets = models.PositiveSmallIntegerField(default=1, validators=[MinValueValidator(1)])
+    reps = models.PositiveSmallIntegerField(null=True, blank=True)
+    hold_seconds = models.PositiveSmallIntegerField(null=True, blank=True)
+    per_week = models.PositiveSmallIntegerField(
+        default=3, validators=[MinValueValidator(1), MaxValueValidator(21)]
+    )
+    side = models.CharField(max_length=8, choices=Side.choices, default=Side.BOTH)
+    rest_seconds = models.PositiveSmallIntegerField(null=True, blank=True)
+    notes = models.TextField(blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.template_id}: {self.exercise_id}"
