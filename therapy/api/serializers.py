@@ -13,6 +13,7 @@ from therapy.models import (
     RoutineItem,
     SessionResult,
     SessionStatus,
+    Sex,
     User,
 )
 from therapy.selectors.results import result_outcome
@@ -123,6 +124,9 @@ class PatientIn(StrictInput):
 
 class PatientOut(serializers.ModelSerializer):
     adherence = serializers.SerializerMethodField()
+    sex = serializers.SerializerMethodField(
+        help_text="For the clinical tests' age/sex norms; null when not given."
+    )
 
     class Meta:
         model = User
@@ -136,7 +140,11 @@ class PatientOut(serializers.ModelSerializer):
             "sex",
             "adherence",
         ]
-        read_only_fields = ["date_of_birth", "sex"]
+        read_only_fields = ["date_of_birth"]
+
+    @extend_schema_field(serializers.ChoiceField(choices=Sex.choices, allow_null=True))
+    def get_sex(self, obj: User) -> str | None:
+        return obj.sex or None
 
     @extend_schema_field(AdherenceOut(allow_null=True))
     def get_adherence(self, obj: User):
