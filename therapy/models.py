@@ -286,6 +286,12 @@ class ExerciseSession(models.Model):
     )
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    upload_key = models.CharField(
+        max_length=64,
+        blank=True,
+        help_text="The client's Idempotency-Key for this upload: a retry whose first answer was "
+        "lost gets this session back instead of creating a second one.",
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -293,7 +299,12 @@ class ExerciseSession(models.Model):
             models.CheckConstraint(
                 condition=models.Q(pain_score__isnull=True) | models.Q(pain_score__lte=10),
                 name="session_pain_score_0_10",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["patient", "upload_key"],
+                condition=~models.Q(upload_key=""),
+                name="session_upload_key_once",
+            ),
         ]
 
     def __str__(self) -> str:

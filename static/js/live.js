@@ -16,7 +16,7 @@ import { LIVE_JOINTS, protocolAngle } from './angles.js';
 import { chooseBackend } from './backend_choice.js';
 import { AutoStop, COUNTDOWN_KEY, Speaker, VOICE_KEY, countdownSeconds, formatClock, timerState, voiceOn } from './hands_free.js';
 import { LiveTally, countAgainstDose, figureDisplay, measureTrust, serverCountText } from './live_count.js';
-import { RetryLoop, clipType, pendingDelete, pendingFile, pendingList, pendingPut } from './pending_uploads.js';
+import { RetryLoop, clipType, newUploadKey, pendingDelete, pendingFile, pendingList, pendingPut, uploadHeaders } from './pending_uploads.js';
 import { DEFAULT_MIN_RANGE, LiveRepCounter } from './reps.js';
 import { IntervalGate, SetupMonitor, meanBrightness } from './setup_check.js';
 import { drawSkeleton } from './skeleton.js';
@@ -279,7 +279,7 @@ async function startRecording() {
 }
 
 function recordedEntry() {
-  const base = { routineItem: cfg.routineItem, createdAt: Date.now(), source: 'camera' };
+  const base = { routineItem: cfg.routineItem, createdAt: Date.now(), source: 'camera', uploadKey: newUploadKey() };
   if (cfg.privacyMode) {
     return { ...base, kind: 'track', track: state.track.toJSON(ui.video.videoWidth, ui.video.videoHeight), name: 'movement.json' };
   }
@@ -314,12 +314,12 @@ function describeEntry(entry) {
 
 function entryBody(entry) {
   if (entry.kind === 'track') {
-    return { body: JSON.stringify({ routine_item: entry.routineItem, keypoints: entry.track }), headers: { 'Content-Type': 'application/json' } };
+    return { body: JSON.stringify({ routine_item: entry.routineItem, keypoints: entry.track }), headers: { 'Content-Type': 'application/json', ...uploadHeaders(entry) } };
   }
   const form = new FormData();
   form.append('routine_item', String(entry.routineItem));
   form.append('clip', entry.blob, entry.name);
-  return { body: form, headers: {} };
+  return { body: form, headers: uploadHeaders(entry) };
 }
 
 async function sendEntry(entry) {
@@ -415,7 +415,7 @@ function sendChosenFile() {
   ui.fileStatus.textContent = '';
   const type = clipType(file.name, file.type);
   const blob = type === file.type ? file : new Blob([file], { type }); // a reference, not a copy
-  keepAndSend({ routineItem: cfg.routineItem, kind: 'clip', blob, name: file.name || 'video.mp4', createdAt: Date.now(), source: 'file' });
+  keepAndSend({ routineItem: cfg.routineItem, kind: 'clip', blob, name: file.name || 'video.mp4', createdAt: Date.now(), source: 'file', uploadKey: newUploadKey() });
 }
 
 /** On page load: a recording of this exercise that was not sent (tab closed, offline). */

@@ -23,6 +23,20 @@ export function retryDelay(failures, policy = RETRY_POLICY) {
   return Math.min(policy.maxDelayMs, policy.firstDelayMs * policy.factor ** n);
 }
 
+/** A fresh key for one recording, sent as `Idempotency-Key` with every attempt: when the
+ * server's answer to an attempt it accepted is lost, the retry gets the same session back
+ * instead of creating a second one. */
+export function newUploadKey(cryptoImpl = globalThis.crypto) {
+  if (cryptoImpl && typeof cryptoImpl.randomUUID === 'function') return cryptoImpl.randomUUID();
+  const bytes = cryptoImpl.getRandomValues(new Uint8Array(16));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/** The request headers that go with every attempt of `entry` (its key, when it has one). */
+export function uploadHeaders(entry) {
+  return entry && entry.uploadKey ? { 'Idempotency-Key': entry.uploadKey } : {};
+}
+
 const realClock = {
   setTimeout: (fn, ms) => setTimeout(fn, ms),
   clearTimeout: (id) => clearTimeout(id),
@@ -128,7 +142,8 @@ async function withStore(mode, fn) {
 }
 
 /**
- * Keep a recording: `{routineItem, kind: 'clip' | 'track', blob?, track?, name, createdAt}`.
+ * Keep a recording: `{routineItem, kind: 'clip' | 'track', blob?, track?, name, createdAt,
+ * uploadKey}`.
  * Resolves with its id.
  */
 export function pendingPut(entry) {

@@ -166,6 +166,39 @@ def test_offline_during_upload_arrives_when_back_online(
     assert session.status == "done" and session.result.rep_count == 1
 
 
+def test_an_upload_whose_answer_was_lost_is_not_stored_twice(
+    browser, live_server, patient, routine, eager_analysis
+):
+    """The server accepts the clip but its answer never reaches the phone (the connection drops
+    on the way back): the page retries with the recording's Idempotency-Key and gets the same
+    session back: one session, one analysis."""
+    item = routine.items.get()
+    context, page, errors, posts = _open_exercise(browser, live_server, item)
+    keys: list[str | None] = []
+
+    def answer_lost_once(route):
+        keys.append(route.request.headers.get("idempotency-key"))
+        if len(keys) == 1:
+            route.fetch()  # the server stores it ...
+            route.abort("connectionreset")  # ... and the answer is lost
+        else:
+            route.continue_()
+
+    page.route(
+        "**/api/v1/sessions/",
+        lambda route: answer_lost_once(route)
+        if route.request.method == "POST"
+        else route.continue_(),
+    )
+    page.get_by_label("Video", exact=True).set_input_files(str(require_testdata("pose_1.mp4")))
+    page.get_by_role("button", name="Send this video").click()
+    page.wait_for_selector("#result[data-status=done]", timeout=60_000)
+    assert len(keys) == 2 and keys[0] and keys[0] == keys[1], keys
+    context.close()
+    (session,) = _sessions()
+    assert session.upload_key == keys[0] and session.result.rep_count == 1
+
+
 def test_a_recording_not_sent_is_offered_after_the_tab_was_closed(
     browser, live_server, patient, routine, eager_analysis
 ):

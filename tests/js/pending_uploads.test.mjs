@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { RETRY_POLICY, RetryLoop, clipType, retryDelay, uploadOutcome } from '../../static/js/pending_uploads.js';
+import { RETRY_POLICY, RetryLoop, clipType, newUploadKey, retryDelay, uploadHeaders, uploadOutcome } from '../../static/js/pending_uploads.js';
 
 /** A clock whose timers run only when the test advances it. */
 function fakeClock() {
@@ -125,4 +125,15 @@ test('a chosen video is sent with a video type, from its extension when the brow
   assert.equal(clipType('clip.mp4', 'video/x-custom'), 'video/x-custom'); // the browser knows better
   assert.equal(clipType('notes.txt', 'text/plain'), 'text/plain'); // the server refuses it
   assert.equal(clipType('noextension', ''), '');
+});
+
+test('every recording gets its own upload key, sent with every attempt', () => {
+  const keys = new Set(Array.from({ length: 50 }, () => newUploadKey()));
+  assert.equal(keys.size, 50);
+  for (const key of keys) assert.match(key, /^[A-Za-z0-9._:-]{8,64}$/); // what the server accepts
+  const fallback = newUploadKey({ getRandomValues: (a) => a.fill(171) }); // no randomUUID
+  assert.equal(fallback, 'ab'.repeat(16));
+  const entry = { uploadKey: 'k-12345678' };
+  assert.deepEqual(uploadHeaders(entry), { 'Idempotency-Key': 'k-12345678' });
+  assert.deepEqual(uploadHeaders({}), {}); // kept before keys existed: sent without one
 });

@@ -269,4 +269,22 @@ class Migration(migrations.Migration):
                 ],
             },
         ),
+        migrations.AddField(
+            model_name="exercisesession",
+            name="upload_key",
+            field=models.CharField(
+                blank=True,
+                help_text="The client's Idempotency-Key for this upload: a retry whose first "
+                "answer was lost gets this session back instead of creating a second one.",
+                max_length=64,
+            ),
+        ),
+        migrations.AddConstraint(
+            model_name="exercisesession",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("upload_key", ""), _negated=True),
+                fields=("patient", "upload_key"),
+                name="session_upload_key_once",
+            ),
+        ),
     ]

@@ -44,3 +44,10 @@ def session_done_result(session: ExerciseSession) -> SessionResult | None:
         return session.result
     except SessionResult.DoesNotExist:
         return None
+
+
+def session_for_upload_key(*, patient: User, upload_key: str) -> ExerciseSession | None:
+    """The patient's session created by an upload with this Idempotency-Key, if any."""
+    if not upload_key:
+        return None
+    return ExerciseSession.objects.filter(patient=patient, upload_key=upload_key).first()

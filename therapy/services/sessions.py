@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile, File
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.utils import timezone
 
 from therapy.dispatch import session_analysis_enqueue
@@ -30,6 +30,7 @@ from therapy.models import (
     SessionStatus,
     User,
 )
+from therapy.selectors.sessions import session_for_upload_key
 from therapy.services.analysis import analysis_run, json_bytes, result_store
 from therapy.services.files import clip_check, clip_content_type
 from therapy.services.notifications import flags_check_on_commit
@@ -56,6 +57,21 @@ def _check_item_for_patient(*, patient: User, routine_item: RoutineItem) -> None
         raise ValidationError({"routine_item": "This exercise was changed; use the current one."})
 
 
+def _save_once(session: ExerciseSession, *, stored) -> ExerciseSession | None:
+    """Insert ``session``; when a concurrent attempt with the same upload key won the race (the
+    unique constraint), drop the file just stored and return that attempt's session instead."""
+    try:
+        with transaction.atomic():
+            session.save()
+    except IntegrityError:
+        earlier = session_for_upload_key(patient=session.patient, upload_key=session.upload_key)
+        if earlier is None:
+            raise
+        stored.delete(save=False)
+        return earlier
+    return None
+
+
 @transaction.atomic
 def session_create_from_clip(
     *,
@@ -64,8 +80,11 @@ def session_create_from_clip(
     clip: File,
     pain_score: int | None = None,
     comment: str = "",
+    upload_key: str = "",
 ) -> ExerciseSession:
     _check_item_for_patient(patient=patient, routine_item=routine_item)
+    if (earlier := session_for_upload_key(patient=patient, upload_key=upload_key)) is not None:
+        return earlier  # a retry of an upload already accepted: its answer was lost
     if patient.privacy_mode:
         # The page never sends video in privacy mode; refuse it here too, so that no client
         # (an old app, a script) can store a video the patient chose not to share.
@@ -80,9 +99,11 @@ def session_create_from_clip(
         clip_content_type=clip_content_type(clip=clip),
         pain_score=pain_score,
         comment=comment,
+        upload_key=upload_key,
     )
     session.clip.save(PurePosixPath(clip.name or "clip.mp4").name, clip, save=False)
-    session.save()
+    if (earlier := _save_once(session, stored=session.clip)) is not None:
+        return earlier
     session_analysis_enqueue(session_id=session.pk)
     if pain_score is not None:
         flags_check_on_commit(patient_id=patient.pk)
@@ -97,11 +118,14 @@ def session_create_from_track(
     track: Any,
     pain_score: int | None = None,
     comment: str = "",
+    upload_key: str = "",
 ) -> ExerciseSession:
     """A keypoint track computed on the device (privacy mode). Validated now, scored later."""
     from pose.track import KeypointTrack, TrackError
 
     _check_item_for_patient(patient=patient, routine_item=routine_item)
+    if (earlier := session_for_upload_key(patient=patient, upload_key=upload_key)) is not None:
+        return earlier  # a retry of an upload already accepted: its answer was lost
     try:
         parsed = KeypointTrack.from_json(track)
     except TrackError as exc:
@@ -113,9 +137,11 @@ def session_create_from_track(
         source=SessionSource.KEYPOINTS,
         pain_score=pain_score,
         comment=comment,
+        upload_key=upload_key,
     )
     session.uploaded_track.save("track.json", ContentFile(json_bytes(payload)), save=False)
-    session.save()
+    if (earlier := _save_once(session, stored=session.uploaded_track)) is not None:
+        return earlier
     session_analysis_enqueue(session_id=session.pk)
     if pain_score is not None:
         flags_check_on_commit(patient_id=patient.pk)

@@ -3,9 +3,11 @@ background, read with their series, track and clip, and tried again when the ana
 
 from __future__ import annotations
 
+import re
+
 from django.conf import settings
 from django.http import FileResponse
-from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema
+from drf_spectacular.utils import OpenApiParameter, PolymorphicProxySerializer, extend_schema
 from rest_framework import exceptions, status
 from rest_framework.generics import GenericAPIView
 from rest_framework.parsers import MultiPartParser
@@ -65,6 +67,16 @@ class SessionListView(GenericAPIView):
             ),
         },
         responses={202: s.SessionOut},
+        parameters=[
+            OpenApiParameter(
+                "Idempotency-Key",
+                str,
+                OpenApiParameter.HEADER,
+                required=False,
+                description="One key per recording (a UUID), sent with every attempt: a retry "
+                "of an upload already accepted gets the same session back.",
+            )
+        ],
         description="Upload a clip (multipart) or an on-device keypoint track (JSON). The "
         "analysis runs in the background: poll the session until status is done or failed.",
     )
@@ -81,6 +93,7 @@ class SessionListView(GenericAPIView):
         item = routine_item_for_patient(patient=request.user, item_id=fields.pop("routine_item"))
         if item is None:
             raise exceptions.ValidationError({"routine_item": "Not one of your routine items."})
+        fields["upload_key"] = _upload_key(request)
         if is_track:
             session = session_create_from_track(
                 patient=request.user, routine_item=item, track=fields.pop("keypoints"), **fields
@@ -111,6 +124,20 @@ class SessionListView(GenericAPIView):
             message = f"The upload is too large (limit {limit // 1_048_576} MB)."
         if length > limit:
             raise PayloadTooLarge(message)
+
+
+UPLOAD_KEY = re.compile(r"[A-Za-z0-9._:-]{8,64}")
+
+
+def _upload_key(request) -> str:
+    """The optional ``Idempotency-Key`` header: the same key again (a retry whose answer was
+    lost) answers with the session the first attempt created instead of creating another."""
+    key = request.headers.get("Idempotency-Key", "").strip()
+    if key and not UPLOAD_KEY.fullmatch(key):
+        raise exceptions.ValidationError(
+            {"Idempotency-Key": "Use 8 to 64 letters, digits or . _ : - (a UUID is fine)."}
+        )
+    return key
 
 
 class SessionDetailView(GenericAPIView):
