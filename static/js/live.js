@@ -12,10 +12,10 @@
 // slower when timed; `?backend=wasm|webgl` forces one).
 
 /* global tf, poseDetection */
-import { LIVE_JOINTS, protocolAngle } from './angles.js';
+import { LIVE_JOINTS, leadingSide, protocolAngle } from './angles.js';
 import { chooseBackend } from './backend_choice.js';
 import { AutoStop, COUNTDOWN_KEY, Speaker, VOICE_KEY, countdownSeconds, formatClock, timerState, voiceOn } from './hands_free.js';
-import { LiveTally, countAgainstDose, figureDisplay, measureTrust, serverCountText } from './live_count.js';
+import { LegTally, LiveTally, countAgainstDose, figureDisplay, measureTrust, serverCountText } from './live_count.js';
 import { RetryLoop, clipType, newUploadKey, pendingDelete, pendingFile, pendingList, pendingPut, uploadHeaders } from './pending_uploads.js';
 import { DEFAULT_MIN_RANGE, LiveRepCounter } from './reps.js';
 import { IntervalGate, SetupMonitor, meanBrightness } from './setup_check.js';
@@ -55,6 +55,7 @@ const state = {
   frames: 0, fpsStart: 0, recStart: 0, recorder: null, chunks: [], track: null, entry: null, loop: null,
   sessionId: null, checksReady: false, tally: new LiveTally(), light: new IntervalGate(), autoStop: null,
   speaker: new Speaker({ enabled: voiceOn(localStorage.getItem(VOICE_KEY)) }),
+  legs: cfg.side === 'alternating' ? new LegTally(leadingSide) : null,
 };
 
 // Which step may follow which: a button pressed twice, or a button that should have been
@@ -140,6 +141,18 @@ async function startCamera() {
   }
 }
 
+// A lunge with alternating legs: each repetition's leading leg, shown under the count and spoken.
+function showLegs() {
+  if (!ui.legs) {
+    ui.legs = document.createElement('p');
+    ui.legs.id = 'live-legs';
+    ui.legs.className = 'muted';
+    ui.count.closest('p').insertAdjacentElement('afterend', ui.legs);
+  }
+  ui.legs.textContent = state.legs.text();
+  if (state.legs.last) ui.legs.dataset.last = state.legs.last;
+}
+
 function liveAngle(keypoints, side) {
   try { return protocolAngle(keypoints, cfg.joint, side); } catch { return NaN; }
 }
@@ -196,9 +209,12 @@ async function loop() {
     showChecks(state.monitor.update(keypoints, video.videoWidth, video.videoHeight));
     if (keypoints && canCount && !state.tally.frozen) {
       sides.forEach((side, i) => state.counters[i].push(liveAngle(keypoints, side)));
+      if (state.legs) state.legs.push(keypoints);
       if (state.tally.update(Math.max(...state.counters.map((c) => c.count)))) {
         ui.count.textContent = String(state.tally.count);
-        if (state.recording && state.tally.count > 0) state.speaker.say(String(state.tally.count));
+        const leg = state.legs && state.tally.count > 0 ? state.legs.rep() : null;
+        if (state.legs) showLegs();
+        if (state.recording && state.tally.count > 0) state.speaker.say(leg ? `${state.tally.count}, ${leg}` : String(state.tally.count));
       }
     }
     if (state.recording) {
@@ -249,6 +265,7 @@ async function startRecording() {
   await countdown(countdownSeconds(localStorage.getItem(COUNTDOWN_KEY)));
   state.counters = newCounters();
   state.tally.reset();
+  if (state.legs) { state.legs.reset(); showLegs(); }
   ui.count.textContent = canCount ? '0' : '–';
   ui.count.dataset.source = 'live';
   state.chunks = [];

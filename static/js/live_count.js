@@ -22,6 +22,34 @@ export class LiveTally {
   }
 }
 
+/** Which leg led each repetition of a side-'alternating' exercise (a lunge), as the engine
+ * reports it afterwards: the frames since the previous repetition are kept, and when the count
+ * goes up `leadingSide(frames)` names the leg (angles.js). */
+export class LegTally {
+  constructor(leadingSide, maxFrames = 900) {
+    Object.assign(this, { leadingSide, maxFrames });
+    this.reset();
+  }
+
+  reset() { this.frames = []; this.left = 0; this.right = 0; this.last = null; }
+
+  push(keypoints) {
+    this.frames.push(keypoints);
+    if (this.frames.length > this.maxFrames) this.frames.shift();
+  }
+
+  /** A repetition was counted: returns its leg ('left' | 'right', or null when not seen). */
+  rep() {
+    const side = this.leadingSide(this.frames);
+    this.frames = [];
+    if (side) this[side] += 1;
+    this.last = side;
+    return side;
+  }
+
+  text() { return `Left leg ${this.left} · right leg ${this.right}`; }
+}
+
 /** The engine's trust of `measure` in a session result ({level, reasons}), or null when the
  * result was stored before measures were graded. */
 export function measureTrust(result, measure) {

@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 
 import { KP, LEAD_MEASURE, jointAngle, leadingSide, protocolAngle } from '../../static/js/angles.js';
+import { LegTally } from '../../static/js/live_count.js';
 import { LiveRepCounter } from '../../static/js/reps.js';
 
 /** A side-view frame: trunk upright, each thigh at hipDeg from the trunk line (+ = forward),
@@ -59,4 +60,20 @@ test("side 'alternating' counts on the mean of both knees, like 'both'", () => {
     }
   }
   assert.equal(counter.count, legs.length);
+});
+
+test('the live page names each repetition\'s leading leg and keeps a tally per leg', () => {
+  const legs = new LegTally(leadingSide);
+  const lunge = (front) => {
+    const hips = front === 'left' ? [80, -15] : [-15, 80];
+    for (let i = 0; i < 10; i += 1) legs.push(lungeFrame([0, 0], [5, 5])); // standing
+    for (let i = 0; i < 10; i += 1) legs.push(lungeFrame(hips, [85, 85]));
+    return legs.rep();
+  };
+  assert.deepEqual(['left', 'right', 'left'].map(lunge), ['left', 'right', 'left']);
+  assert.equal(legs.text(), 'Left leg 2 · right leg 1');
+  assert.equal(legs.rep(), null); // nothing seen since the last repetition: no leg named
+  assert.equal(legs.left + legs.right, 3);
+  legs.reset();
+  assert.equal(legs.text(), 'Left leg 0 · right leg 0');
 });
