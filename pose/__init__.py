@@ -18,7 +18,7 @@ never loads a model):
 - :func:`score_track`: the :class:`Measures` of one exercise for a :class:`KeypointTrack`.
 - the typed result (:mod:`pose.result`): :class:`Result` = :class:`TrackResult` + :class:`Measures`
   (:class:`Repetitions`, :class:`Balance`, :class:`Quality`, :class:`Summary`,
-  :class:`Outcome`...), each with ``to_json()`` / ``from_json()``.
+  :class:`Outcome`, :class:`OutcomePhase`...), each with ``to_json()`` / ``from_json()``.
 - :func:`get_exercise`, :func:`load_catalog`: the clinical catalog.
 - the protocol registry: :func:`get_protocol`, :func:`make_protocol`,
   :func:`protocol_param_choices`.
@@ -50,6 +50,7 @@ _RESULT_TYPES = (
     "BalanceEvent",
     "Summary",
     "Outcome",
+    "OutcomePhase",
 )
 
 _LAZY = {
