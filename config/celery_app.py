@@ -8,9 +8,46 @@ Start a worker for the analysis queue with::
 import os
 
 from celery import Celery
+from celery.signals import worker_init, worker_process_init
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
 
 app = Celery("therapose")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+# Workers yield the cores to the web server: every worker process runs at this nice level
+# (THERAPOSE_WORKER_NICE, default 10; 0 leaves it alone), so status polls stay fast while every
+# worker is busy (README, "Throughput").
+WORKER_NICE = int(os.environ.get("THERAPOSE_WORKER_NICE", "10"))
+
+
+def lower_priority(nice: int = WORKER_NICE) -> int:
+    """Raise this process's nice level to ``nice`` (never lowers it); the level now."""
+    current = os.getpriority(os.PRIO_PROCESS, 0)
+    if nice > current:
+        os.setpriority(os.PRIO_PROCESS, 0, min(19, nice))
+    return os.getpriority(os.PRIO_PROCESS, 0)
+
+
+def share_cores(concurrency: int, environ=os.environ) -> None:
+    """Split the cores between ``concurrency`` analyses at once: each gets its share as
+    inference threads and, at one core each, decodes in its own loop (thread plan ``serial``):
+    processes with one thread each beat one process with many. THERAPOSE_THREADS /
+    THERAPOSE_THREAD_PLAN, when set, win."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    share = max(1, (cores or 1) // max(1, concurrency))
+    environ.setdefault("THERAPOSE_THREADS", str(share))
+    if concurrency > 1 and share == 1:
+        environ.setdefault("THERAPOSE_THREAD_PLAN", "serial")
+
+
+@worker_init.connect
+def _worker_yields_to_the_web(sender=None, **_kwargs) -> None:
+    lower_priority()  # before the pool forks: its processes inherit it
+    share_cores(int(getattr(sender, "concurrency", None) or 1))
+
+
+@worker_process_init.connect
+def _pool_process_yields_to_the_web(**_kwargs) -> None:
+    lower_priority()

@@ -2,7 +2,11 @@
 
 It makes its own clips from ``pose_1.mp4`` (or, without ``shared/testdata``, from
 ``skimage.data.astronaut()``): a 576x576 H.264 and a phone-like 720x1280 H.264 (portrait, the
-clip scaled and padded, about 6 Mbit/s), each looped forwards and backwards to 600 frames.
+clip scaled and padded, about 6 Mbit/s), each looped forwards and backwards to 600 frames;
+then a 780-frame (26 s) 720x1280 clip on which it runs every thread plan of the clip loop
+(:mod:`pose.tracking.threads`) side by side, prints each against the machine's compute limit,
+and keeps the fastest as this machine's plan; and a 120 fps clip made from ``pose_1.mp4`` (each
+frame four times), analysed at 30 fps (the default) and with every frame.
 """
 
 from __future__ import annotations
@@ -20,6 +24,12 @@ import numpy as np
 from pose.tools import machine
 from pose.tracking.clip import get_tracker_models, track_clip
 from pose.tracking.crop import init_crop_region
+from pose.tracking.threads import (
+    available_cores,
+    plan_for,
+    plans,
+    record_measured_plan,
+)
 from pose.video.reader import VideoReader
 from pose.video.sampling import crop_and_resize
 
@@ -69,19 +79,51 @@ def bench_clips() -> dict[str, Path]:
     }
 
 
-def make_clip(path: Path, width: int, height: int, bitrate: int) -> Path:
+def plan_clip() -> Path:
+    """The clip the thread plans run on: 720x1280, 1.3 times the bench's length (780 frames,
+    26 s, as the clip of issue 19)."""
+    frames = FRAMES * 13 // 10
+    return make_clip(CACHE / f"bench-720x1280-{frames}.mp4", 720, 1280, 6_000_000, frames)
+
+
+def make_slow_motion_clip(source: Path, path: Path, factor: int = 4) -> Path:
+    """A ``30 * factor`` fps clip from a 30 fps one: each frame ``factor`` times (what a phone's
+    slow motion gives of a still-ish moment; the analysis at 30 fps sees the source's frames)."""
     if path.is_file():
         return path
     path.parent.mkdir(parents=True, exist_ok=True)
-    frames = _source_frames()
-    loop = frames + frames[::-1]
+    with VideoReader(source) as reader:
+        frames = [f.rgb for f in reader.frames(working_side=4096)]
+        rate = round(reader.nominal_fps or 30)
+    tmp = path.with_suffix(".part.mp4")
+    with av.open(str(tmp), "w") as container:
+        stream = container.add_stream("libx264", rate=rate * factor)
+        stream.height, stream.width = frames[0].shape[:2]
+        stream.pix_fmt = "yuv420p"
+        stream.options = {"preset": "fast", "crf": "18"}
+        for rgb in frames:
+            for _ in range(factor):
+                for packet in stream.encode(av.VideoFrame.from_ndarray(rgb, format="rgb24")):
+                    container.mux(packet)
+        for packet in stream.encode():
+            container.mux(packet)
+    tmp.replace(path)
+    return path
+
+
+def make_clip(path: Path, width: int, height: int, bitrate: int, frames: int = 0) -> Path:
+    if path.is_file():
+        return path
+    path.parent.mkdir(parents=True, exist_ok=True)
+    source = _source_frames()
+    loop = source + source[::-1]
     tmp = path.with_suffix(".part.mp4")
     with av.open(str(tmp), "w") as container:
         stream = container.add_stream("libx264", rate=30)
         stream.width, stream.height, stream.pix_fmt = width, height, "yuv420p"
         stream.bit_rate = bitrate
         stream.options = {"preset": "fast", "g": "60"}
-        for i in range(FRAMES):
+        for i in range(frames or FRAMES):
             frame = av.VideoFrame.from_ndarray(
                 _fit(loop[i % len(loop)], width, height), format="rgb24"
             )
@@ -126,11 +168,87 @@ def _end_to_end(clip: Path, model: str, threads: int, precision: str) -> int:
     return track_clip(clip, model=model, num_threads=threads, precision=precision).frames
 
 
+def _seconds(fn: Callable[[], object]) -> float:
+    start = time.perf_counter()
+    fn()
+    return time.perf_counter() - start
+
+
+def compute_limit(network_ms: float, frames: int, cores: int, decode_seconds: float) -> float:
+    """Seconds a clip needs at the least: the network alone (one thread) for every frame spread
+    over the cores, plus decoding (issue 19)."""
+    return network_ms / 1000 * frames / cores + decode_seconds
+
+
+def run_thread_plans(runs: int, precision: str = "float") -> str:
+    """Every thread plan on the 26-s clip, interleaved; prints the table and the limit, keeps
+    the fastest for this machine, and returns its name."""
+    clip = plan_clip()
+    cores = available_cores()
+    alternatives = plans(cores)
+    single, _ = get_tracker_models("lightning", "litert", 1, True, precision)
+    crop = np.zeros((single.input_size, single.input_size, 3), np.uint8)
+    _infer(single, crop, 20)
+    with VideoReader(clip) as reader:
+        frames = reader.nominal_frames
+    jobs: dict[str, Callable[[], object]] = {
+        "network": partial(_infer, single, crop, frames),
+        "decode": partial(_decode, clip),
+    }
+    for name, plan in alternatives.items():
+        track_clip(clip, precision=precision, thread_plan=plan)  # warm-up (models per threads)
+        jobs[name] = partial(track_clip, clip, precision=precision, thread_plan=plan)
+    seconds: dict[str, list[float]] = {key: [] for key in jobs}
+    for _ in range(runs):
+        for key, fn in jobs.items():
+            seconds[key].append(_seconds(fn))
+    median = {key: statistics.median(values) for key, values in seconds.items()}
+    network_ms = median["network"] / frames * 1000
+    limit = compute_limit(network_ms, frames, cores, median["decode"])
+    print(
+        f"thread plans: lightning {precision}, {frames}-frame 720x1280 H.264 clip "
+        f"({frames / 30:.0f} s), {cores} cores, median of {runs} interleaved runs"
+    )
+    for name, plan in alternatives.items():
+        values = seconds[name]
+        print(
+            f"  {plan.describe():<100} {median[name]:6.2f} s  ({min(values):.2f}-{max(values):.2f})"
+            f"  {median[name] / limit:5.2f}x limit",
+            flush=True,
+        )
+    best = min(alternatives, key=lambda name: median[name])
+    print(
+        f"compute limit: network alone {network_ms:.2f} ms x {frames} frames / {cores} cores"
+        f" + decoding {median['decode']:.2f} s = {limit:.2f} s"
+    )
+    record_measured_plan(best, cores, CACHE / "thread_plan.json")
+    print(
+        f"thread plan: {best} (fastest here, kept in {CACHE / 'thread_plan.json'}); whole process "
+        f"{median[best]:.2f} s = {median[best] / limit:.2f}x the limit; "
+        f"default before measuring: {plan_for(cores, {}, measured=False).name}"
+    )
+    return best
+
+
+def run_slow_motion(precision: str = "float") -> None:
+    """The 120 fps clip analysed at 30 fps (the default) and with every frame."""
+    source = SOURCE if SOURCE.is_file() else bench_clips()["576x576"]
+    clip = make_slow_motion_clip(source, CACHE / "bench-120fps.mp4")
+    capped = track_clip(clip, precision=precision)
+    every = track_clip(clip, precision=precision, max_fps=None)
+    print(
+        f"120 fps clip: {capped.frames} frames analysed at 30 fps in "
+        f"{capped.processing_seconds:.2f} s; --all-frames {every.frames} frames in "
+        f"{every.processing_seconds:.2f} s"
+    )
+
+
 def run_bench(
     runs: int = 5,
     models: list[str] | None = None,
     threads: int = 2,
     precisions: list[str] | None = None,
+    plan_table: bool = True,
 ) -> int:
     models = models or ["lightning", "thunder"]
     precisions = precisions or ["int8", "float"]
@@ -194,6 +312,9 @@ def run_bench(
         print(f"(x MediaPipe: BlazePose Full on the same clips on this machine, {figures})")
     else:
         print("(x MediaPipe: not measured on this machine; `make bench-mediapipe` measures it)")
+    if plan_table:
+        run_thread_plans(runs)
+        run_slow_motion()
     return 0
 
 

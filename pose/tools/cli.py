@@ -80,6 +80,7 @@ def cmd_analyze(args: argparse.Namespace) -> int:
         max_seconds=args.max_seconds,
         timestamps=args.timestamps,
         progress=_progress_bar(),
+        **({"max_fps": None} if args.all_frames else {}),
     )
     if sys.stderr.isatty():
         sys.stderr.write("\n")
@@ -178,8 +179,19 @@ def build_parser() -> argparse.ArgumentParser:
         help="LiteRT model: float throughout (default) or int8 network with float decoding "
         "(about twice as fast, noisier keypoint scores); the TF backend is float",
     )
-    analyze.add_argument("--threads", type=int, default=int(os.environ.get("THERAPOSE_THREADS", 2)))
+    analyze.add_argument(
+        "--threads",
+        type=int,
+        default=None,
+        help="inference threads (default: the machine's thread plan, THERAPOSE_THREADS)",
+    )
     analyze.add_argument("--max-seconds", type=float, default=None)
+    analyze.add_argument(
+        "--all-frames",
+        action="store_true",
+        help="analyse every frame of a clip recorded above 30 fps (default: about 30 a second, "
+        "THERAPOSE_MAX_FPS)",
+    )
     analyze.add_argument(
         "--timestamps",
         default="pts",

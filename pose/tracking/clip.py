@@ -1,16 +1,20 @@
 """The clip loop: decode → track (crop, MoveNet, smooth), giving the patient's keypoints per frame.
 
-Decoding runs in a background thread while the model runs in this one (PyAV and LiteRT both
-release the GIL), so on 2 cores the two overlap. Models are created once per process and
+Where decoding and the network run is the machine's thread plan (:mod:`pose.tracking.threads`):
+decoding in a background thread while the model runs in this one (PyAV and LiteRT both release
+the GIL), or in the loop, never more busy threads than cores. Clips recorded above 30 fps are
+analysed at 30 by default (their true timestamps reach the filters). Models are created once per process and
 reused (:func:`get_tracker_models`), which is what a Celery worker wants.
 """
 
 from __future__ import annotations
 
+import os
 import queue
 import threading
 import time
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -21,8 +25,9 @@ from pose.model.movenet import MultiPoseModel, SinglePoseModel
 from pose.result import TrackResult, VideoInfo
 from pose.track import KeypointTrack
 from pose.tracking.chooser import scan_people
+from pose.tracking.threads import ThreadPlan, plan_for
 from pose.tracking.tracker import SinglePoseTracker
-from pose.video.reader import DEFAULT_WORKING_SIDE, Frame, VideoReader
+from pose.video.reader import DEFAULT_MAX_FPS, DEFAULT_WORKING_SIDE, Frame, VideoReader
 
 ProgressFn = Callable[[int, int], None]
 
@@ -53,13 +58,16 @@ def _chooser_model(backend: str, num_threads: int) -> MultiPoseModel:
     return MultiPoseModel(backend, num_threads)
 
 
-def _prefetch(frames: Iterator[Frame], depth: int = 8) -> Iterator[Frame]:
-    """Run ``frames`` in a thread, ``depth`` frames ahead; re-raise its errors here."""
+def _prefetch(frames: Iterator[Frame], depth: int = 8, nice: int = 0) -> Iterator[Frame]:
+    """Run ``frames`` in a thread, ``depth`` frames ahead; re-raise its errors here.
+    ``nice``: lower that thread's priority by this much (Linux: per thread)."""
     buffer: queue.Queue = queue.Queue(maxsize=depth)
     done = object()
     stop = threading.Event()
 
     def worker() -> None:
+        if nice:
+            _lower_priority(nice)
         try:
             for frame in frames:
                 if stop.is_set():
@@ -88,13 +96,22 @@ def _prefetch(frames: Iterator[Frame], depth: int = 8) -> Iterator[Frame]:
                 thread.join(0.01)
 
 
+def _lower_priority(nice: int) -> None:
+    """Raise this thread's nice level by ``nice`` (a no-op where threads have no nice level)."""
+    try:
+        tid = threading.get_native_id()
+        os.setpriority(os.PRIO_PROCESS, tid, min(19, os.getpriority(os.PRIO_PROCESS, tid) + nice))
+    except (AttributeError, OSError):
+        pass
+
+
 def track_clip(
     path: str | Path,
     *,
     model: str = "lightning",
     backend: str = "litert",
     precision: str | None = None,
-    num_threads: int = DEFAULT_THREADS,
+    num_threads: int | None = None,
     smoothing: bool = True,
     choose_patient: bool = True,
     max_seconds: float | None = None,
@@ -102,6 +119,8 @@ def track_clip(
     working_side: int = DEFAULT_WORKING_SIDE,
     progress: ProgressFn | None = None,
     planar: bool = True,
+    max_fps: float | None = DEFAULT_MAX_FPS,
+    thread_plan: ThreadPlan | None = None,
 ) -> TrackResult:
     """Keypoints of the patient in every frame of a clip (no exercise measures).
 
@@ -110,7 +129,14 @@ def track_clip(
     ``precision``: ``"float"`` or ``"int8"`` (LiteRT; default ``THERAPOSE_PRECISION``, float).
     ``planar``: crop 4:2:0 frames straight from their YUV planes (:mod:`pose.video.planar`); False
     converts every frame to RGB first.
+    ``max_fps``: clips recorded clearly faster are analysed at about this rate, one frame per
+    ``1 / max_fps`` s with its true timestamp (default 30, ``THERAPOSE_MAX_FPS``); None keeps
+    every frame (``--all-frames``). ``thread_plan``: default :func:`pose.tracking.threads.plan_for`;
+    ``num_threads`` overrides its inference threads.
     """
+    plan = thread_plan or plan_for()
+    if num_threads is not None:
+        plan = replace(plan, inference_threads=max(1, num_threads))
     fixed_step = 1.0 / float(timestamps.split(":", 1)[1]) if timestamps.startswith("fps:") else None
     times: list[float] = []
     keypoints: list[np.ndarray] = []
@@ -118,13 +144,20 @@ def track_clip(
     brightness: list[float] = []
     started = time.perf_counter()
     with VideoReader(path, max_seconds=max_seconds) as reader:  # check the file first
-        single, chooser = get_tracker_models(model, backend, num_threads, choose_patient, precision)
+        single, chooser = get_tracker_models(
+            model, backend, plan.inference_threads, choose_patient, precision
+        )
         tracker = SinglePoseTracker(single, smoothing=smoothing, chooser=chooser)
         chosen_by_movement = chooser is not None and _start_on_mover(
             path, tracker, chooser, reader, working_side, planar, max_seconds
         )
-        expected = reader.nominal_frames
-        for frame in _prefetch(reader.frames(working_side, planar=planar)):
+        expected = reader.expected_frames(max_fps)
+        frames = reader.frames(
+            working_side, planar=planar, max_fps=max_fps, decode_threads=plan.decode_threads
+        )
+        if plan.prefetch:
+            frames = _prefetch(frames, depth=16, nice=plan.decode_nice)
+        for frame in frames:
             t = frame.index * fixed_step if fixed_step else frame.time
             pose = tracker(frame.picture, t)
             times.append(frame.time if fixed_step is None else t)

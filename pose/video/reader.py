@@ -34,6 +34,12 @@ DEFAULT_WORKING_SIDE = 1920
 # and FFmpeg's frame threads cost more CPU than they save on small frames; from 1080p up the
 # threads pay off. The A/B figures behind this are in docs/performance.md.
 SINGLE_THREAD_PIXELS = 1280 * 720
+# Clips recorded faster than this (phones' 60/120/240 fps slow motion) are analysed at about
+# this rate by default: more frames add time, not information, for a person's movement. The
+# cap only applies to clips whose nominal rate is clearly above it (a 30.2 fps phone clip with
+# jittery timestamps keeps every frame).
+DEFAULT_MAX_FPS = float(os.environ.get("THERAPOSE_MAX_FPS", "30"))
+_CAP_MARGIN = 1.1
 _IMAGE_FORMATS = {"image2", "image2pipe", "apng", "gif", "webp_pipe"}
 _IMAGE_CODECS = {"mjpeg", "png", "bmp", "gif", "webp", "tiff", "jpeg2000", "apng"}
 
@@ -131,8 +137,27 @@ class VideoReader:
     def __exit__(self, *exc) -> None:
         self.close()
 
+    def frame_step(self, max_fps: float | None) -> float | None:
+        """Seconds between analysed frames when ``max_fps`` caps this clip, else None (every
+        frame: no cap, or a nominal rate not clearly above it, or unknown)."""
+        if not max_fps or self.nominal_fps <= max_fps * _CAP_MARGIN:
+            return None
+        return 1.0 / max_fps
+
+    def expected_frames(self, max_fps: float | None = None) -> int:
+        """About how many frames :meth:`frames` will give (0 if the container does not say)."""
+        step = self.frame_step(max_fps)
+        if step is None:
+            return self.nominal_frames
+        return int(round(self.nominal_frames / (self.nominal_fps * step)))
+
     def frames(
-        self, working_side: int = DEFAULT_WORKING_SIDE, *, planar: bool = False
+        self,
+        working_side: int = DEFAULT_WORKING_SIDE,
+        *,
+        planar: bool = False,
+        max_fps: float | None = None,
+        decode_threads: int | None = None,
     ) -> Iterator[Frame]:
         """Upright RGB frames, scaled so the longer side is at most ``working_side``.
 
@@ -140,15 +165,30 @@ class VideoReader:
         (:mod:`pose.video.planar`: the tracker crops them directly, which saves converting and turning
         the whole frame); other frames are RGB arrays as usual.
 
+        ``max_fps``: above it (:meth:`frame_step`), keep one frame per ``1 / max_fps`` seconds
+        on a fixed grid (a 120 fps clip gives every 4th frame), with their true timestamps;
+        the others are decoded (the codec needs them) but never converted. ``index`` counts the
+        frames given. ``decode_threads``: FFmpeg's threads (0: as many as it likes); None
+        chooses by frame size (:data:`SINGLE_THREAD_PIXELS`).
+
         Frames whose timestamp does not advance are skipped (keeps timestamps strictly
         increasing). Stops with :class:`VideoError` past the clip-length limit; a stream that
         breaks off after some frames ends the iteration (``self.truncated`` is set).
         """
         stream = self.stream
-        if stream.codec_context.width * stream.codec_context.height <= SINGLE_THREAD_PIXELS:
+        if decode_threads is None:
+            small = stream.codec_context.width * stream.codec_context.height
+            decode_threads = 1 if small <= SINGLE_THREAD_PIXELS else 0
+        if decode_threads == 1:
             stream.codec_context.thread_count = 1
         else:
+            stream.codec_context.thread_count = decode_threads
             stream.thread_type = "AUTO"
+        step = self.frame_step(max_fps)
+        # A frame is kept once its time reaches the next point of the grid, less a tenth of a
+        # step (timestamps are rounded by the container: 4/120 s may read as 0.03332).
+        tolerance = 0.1 * step if step else 0.0
+        next_due = 0.0
         self.truncated = False
         self.rotation = 0
         size: tuple[int, int] | None = None
@@ -180,6 +220,10 @@ class VideoReader:
             if time > self.max_seconds:
                 raise VideoError(f"the clip is longer than the {self.max_seconds:.0f} s accepted")
             last = time
+            if step is not None:
+                if time + tolerance < next_due:
+                    continue
+                next_due = (int((time + tolerance) / step) + 1) * step
             matrix = matrix_name(frame) if planar else None
             if matrix is not None and (frame.width, frame.height) == size:
                 picture = PlanarFrame(frame, self.rotation, matrix)

@@ -1,15 +1,16 @@
 """Load test (a command, not a CI test): many sessions through the real stack at once.
 
-    .venv/bin/python scripts/loadtest.py [--sessions 50] [--workers 2] [--seconds 10]
+    .venv/bin/python -m tests.load.loadtest [--sessions 50] [--seconds 10] [--configs ...]
 
-Starts, on 127.0.0.1 only: a gunicorn web server and ``--workers`` Celery worker processes
-(one prefork child each) against PostgreSQL and Redis (``DATABASE_URL``/``REDIS_URL``, default
-the local servers with a separate ``therapose_loadtest`` database and Redis db 5). It creates
-a therapist and patients through the services, uploads ``--sessions`` clips of ``--seconds``
-seconds (pose_1.mp4 looped) concurrently through the API, polls every session's status until
-all finish, and prints throughput (sessions per minute) and the p50/p95 latency of the status
-polls made while the workers were busy. Exits non-zero if a session is lost, failed, or has
-more than one result.
+Starts, on 127.0.0.1 only: a gunicorn web server and Celery workers against PostgreSQL and
+Redis (``DATABASE_URL``/``REDIS_URL``, default the local servers with a separate
+``therapose_loadtest`` database and Redis db 5). It creates a therapist and patients through
+the services; then, for each worker configuration in turn (:data:`CONFIGS`), starts its
+workers, uploads ``--sessions`` clips of ``--seconds`` seconds (pose_1.mp4 looped)
+concurrently through the API, polls every session's status until all finish, and prints
+throughput (sessions per minute) and the p50/p95 latency of the status polls made while the
+workers were busy; at the end a table of the configurations and the best one. Exits non-zero
+if a session is lost, failed, or has more than one result.
 """
 
 from __future__ import annotations
@@ -28,6 +29,25 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 
+# name -> (worker processes, prefork children each, extra environment). "before" is the layout
+# of issue 19 (two workers, two inference threads each, at the web's priority); "default" is
+# what `make run` and the README's production notes start now (one worker with a child per
+# core: one inference thread each, decoding in the loop, at nice 10).
+CONFIGS: dict[str, tuple[int, int, dict[str, str]]] = {
+    "before": (
+        2,
+        1,
+        {
+            "THERAPOSE_WORKER_NICE": "0",
+            "THERAPOSE_THREADS": "2",
+            "THERAPOSE_THREAD_PLAN": "overlap",
+        },
+    ),
+    "default": (1, os.cpu_count() or 1, {}),
+    "children-overlap": (1, os.cpu_count() or 1, {"THERAPOSE_THREAD_PLAN": "overlap"}),
+    "one-worker-all-threads": (1, 1, {}),
+}
+
 
 def _free_port() -> int:
     with socket.socket() as s:
@@ -43,7 +63,11 @@ def _percentile(values: list[float], q: float) -> float:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sessions", type=int, default=50)
-    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument(
+        "--configs",
+        default=",".join(CONFIGS),
+        help=f"worker configurations to run in turn, of {', '.join(CONFIGS)}",
+    )
     parser.add_argument("--seconds", type=float, default=10.0, help="length of each clip")
     parser.add_argument("--patients", type=int, default=10)
     parser.add_argument("--poll-interval", type=float, default=0.5)
@@ -67,6 +91,7 @@ def main() -> int:
 
     _ensure_database(os.environ["DATABASE_URL"])
     subprocess.run([sys.executable, "manage.py", "migrate", "-v", "0"], cwd=ROOT, check=True)
+    subprocess.run([sys.executable, "manage.py", "sync_catalog", "-v", "0"], cwd=ROOT, check=True)
 
     import django
 
@@ -79,7 +104,6 @@ def main() -> int:
     from tests.support.shared_data import TESTDATA
     from tests.support.worker_process import WorkerProcess, purge_pose_queue, worker_env
     from therapy import services
-    from therapy.models import ExerciseSession, SessionResult, SessionStatus
 
     source = TESTDATA / "pose_1.mp4"
     if not source.is_file():
@@ -126,91 +150,123 @@ def main() -> int:
         stdout=web_log,
         stderr=subprocess.STDOUT,
     )
-    env = worker_env(
-        media_root=Path(os.environ["MEDIA_ROOT"]),
-        broker_url=settings.CELERY_BROKER_URL,
-        database=connection.settings_dict,
-        DJANGO_SETTINGS_MODULE="config.settings.local",
-        DJANGO_DEBUG="0",
-    )
-    workers = [
-        WorkerProcess(env=env, log_path=work / f"worker{i}.log", name=f"load{i}")
-        for i in range(args.workers)
-    ]
     base = f"http://127.0.0.1:{port}"
+    summary: list[tuple[str, float, float, bool]] = []
     try:
-        for worker in workers:
-            worker.start()
         _wait_http(f"{base}/healthz", web)
-        print(
-            f"web on {base}, {args.workers} workers, clip {args.seconds:.0f} s "
-            f"({len(clip_bytes) / 1e6:.1f} MB), logs in {work}"
-        )
-
-        def upload(n: int) -> tuple[int, float]:
-            token, item = patients[n % len(patients)]
-            started = time.perf_counter()
-            response = requests.post(
-                f"{base}/api/v1/sessions/",
-                headers={"Authorization": f"Token {token}"},
-                data={"routine_item": item},
-                files={"clip": ("clip.mp4", clip_bytes, "video/mp4")},
-                timeout=120,
+        for name in args.configs.split(","):
+            processes, children, extra = CONFIGS[name]
+            env = worker_env(
+                media_root=Path(os.environ["MEDIA_ROOT"]),
+                broker_url=settings.CELERY_BROKER_URL,
+                database=connection.settings_dict,
+                DJANGO_SETTINGS_MODULE="config.settings.local",
+                DJANGO_DEBUG="0",
+                **extra,
             )
-            response.raise_for_status()
-            return response.json()["id"], time.perf_counter() - started
-
-        t0 = time.perf_counter()
-        with ThreadPoolExecutor(max_workers=args.sessions) as pool:
-            uploaded = list(pool.map(upload, range(args.sessions)))
-        submitted = time.perf_counter() - t0
-        ids = [session_id for session_id, _ in uploaded]
-        token_of = {sid: patients[n % len(patients)][0] for n, sid in enumerate(ids)}
-        print(
-            f"submitted {len(ids)} sessions in {submitted:.1f} s "
-            f"(upload p95 {_percentile([u for _, u in uploaded], 95) * 1000:.0f} ms)"
-        )
-
-        status: dict[int, str] = {sid: SessionStatus.QUEUED for sid in ids}
-        finished_at: dict[int, float] = {}
-        latencies: list[float] = []
-        reconnects: list[int] = []
-        lock = threading.Lock()
-        deadline = time.monotonic() + args.timeout
-
-        def poll(session_id: int) -> None:
-            session = requests.Session()
-            session.headers["Authorization"] = f"Token {token_of[session_id]}"
-            while time.monotonic() < deadline:
-                started = time.perf_counter()
-                try:
-                    response = session.get(f"{base}/api/v1/sessions/{session_id}/", timeout=60)
-                except requests.ConnectionError:
-                    # gunicorn closed an idle keep-alive connection as we reused it: retry on
-                    # a new one (counted, so a web server that really drops requests shows).
-                    with lock:
-                        reconnects.append(session_id)
-                    continue
-                elapsed = time.perf_counter() - started
-                response.raise_for_status()
-                state = response.json()["status"]
-                with lock:
-                    status[session_id] = state
-                    if state not in (SessionStatus.DONE, SessionStatus.FAILED):
-                        latencies.append(elapsed)  # polls while the workers are busy
-                if state in (SessionStatus.DONE, SessionStatus.FAILED):
-                    finished_at[session_id] = time.perf_counter() - t0
-                    return
-                time.sleep(args.poll_interval)
-
-        with ThreadPoolExecutor(max_workers=args.sessions) as pool:
-            list(pool.map(poll, ids))
-        wall = max(finished_at.values()) if finished_at else float("nan")
+            for key in ("THERAPOSE_WORKER_NICE", "THERAPOSE_THREADS", "THERAPOSE_THREAD_PLAN"):
+                if key not in extra:
+                    env.pop(key, None)  # the configuration's defaults, not this shell's
+            print(
+                f"\n== {name}: {processes} worker(s) x {children} process(es), "
+                f"{' '.join(f'{k}={v}' for k, v in extra.items()) or 'default settings'}"
+            )
+            workers = [
+                WorkerProcess(
+                    env=env,
+                    log_path=work / f"{name}-worker{i}.log",
+                    name=f"load{i}",
+                    concurrency=children,
+                )
+                for i in range(processes)
+            ]
+            try:
+                for worker in workers:
+                    worker.start()
+                summary.append((name, *_one_run(args, base, patients, clip_bytes, requests)))
+            finally:
+                for worker in workers:
+                    worker.stop(timeout=30)
     finally:
-        for worker in workers:
-            worker.stop(timeout=30)
         web.terminate()
         web.wait(timeout=30)
+    print(f"\n{'configuration':<24} {'sessions/min':>12} {'poll p95 ms':>12}  all done")
+    for name, per_minute, p95, ok in summary:
+        print(f"{name:<24} {per_minute:>12.1f} {p95 * 1000:>12.0f}  {'yes' if ok else 'NO'}")
+    good = [row for row in summary if row[3]]
+    if good:
+        best = max(good, key=lambda row: row[1])
+        print(f"best: {best[0]} ({best[1]:.1f} sessions/min, poll p95 {best[2] * 1000:.0f} ms)")
+    ok = bool(summary) and all(row[3] for row in summary)
+    print("OK" if ok else "PROBLEM: see above")
+    return 0 if ok else 1
+
+
+def _one_run(args, base: str, patients, clip_bytes: bytes, requests) -> tuple[float, float, bool]:
+    """Upload and poll one batch of sessions; (sessions per minute, poll p95 s, all done)."""
+    from therapy.models import ExerciseSession, SessionResult, SessionStatus
+
+    print(f"web on {base}, clip {args.seconds:.0f} s ({len(clip_bytes) / 1e6:.1f} MB)")
+
+    def upload(n: int) -> tuple[int, float]:
+        token, item = patients[n % len(patients)]
+        started = time.perf_counter()
+        response = requests.post(
+            f"{base}/api/v1/sessions/",
+            headers={"Authorization": f"Token {token}"},
+            data={"routine_item": item},
+            files={"clip": ("clip.mp4", clip_bytes, "video/mp4")},
+            timeout=120,
+        )
+        response.raise_for_status()
+        return response.json()["id"], time.perf_counter() - started
+
+    t0 = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=args.sessions) as pool:
+        uploaded = list(pool.map(upload, range(args.sessions)))
+    submitted = time.perf_counter() - t0
+    ids = [session_id for session_id, _ in uploaded]
+    token_of = {sid: patients[n % len(patients)][0] for n, sid in enumerate(ids)}
+    print(
+        f"submitted {len(ids)} sessions in {submitted:.1f} s "
+        f"(upload p95 {_percentile([u for _, u in uploaded], 95) * 1000:.0f} ms)"
+    )
+
+    status: dict[int, str] = {sid: SessionStatus.QUEUED for sid in ids}
+    finished_at: dict[int, float] = {}
+    latencies: list[float] = []
+    reconnects: list[int] = []
+    lock = threading.Lock()
+    deadline = time.monotonic() + args.timeout
+
+    def poll(session_id: int) -> None:
+        session = requests.Session()
+        session.headers["Authorization"] = f"Token {token_of[session_id]}"
+        while time.monotonic() < deadline:
+            started = time.perf_counter()
+            try:
+                response = session.get(f"{base}/api/v1/sessions/{session_id}/", timeout=60)
+            except requests.ConnectionError:
+                # gunicorn closed an idle keep-alive connection as we reused it: retry on
+                # a new one (counted, so a web server that really drops requests shows).
+                with lock:
+                    reconnects.append(session_id)
+                continue
+            elapsed = time.perf_counter() - started
+            response.raise_for_status()
+            state = response.json()["status"]
+            with lock:
+                status[session_id] = state
+                if state not in (SessionStatus.DONE, SessionStatus.FAILED):
+                    latencies.append(elapsed)  # polls while the workers are busy
+            if state in (SessionStatus.DONE, SessionStatus.FAILED):
+                finished_at[session_id] = time.perf_counter() - t0
+                return
+            time.sleep(args.poll_interval)
+
+    with ThreadPoolExecutor(max_workers=args.sessions) as pool:
+        list(pool.map(poll, ids))
+    wall = max(finished_at.values()) if finished_at else float("nan")
 
     sessions = ExerciseSession.objects.filter(pk__in=ids)
     done = sessions.filter(status=SessionStatus.DONE).count()
@@ -224,8 +280,9 @@ def main() -> int:
     )
     print(
         f"wall time {wall:.1f} s: throughput {done / wall * 60:.1f} sessions/min "
-        f"({args.seconds:.0f}-second clips, {args.workers} workers)"
+        f"({args.seconds:.0f}-second clips)"
     )
+    p95 = _percentile(latencies, 95) if latencies else float("nan")
     if latencies:
         print(
             f"status polls while busy: n={len(latencies)}, "
@@ -234,8 +291,8 @@ def main() -> int:
             f"max {max(latencies) * 1000:.0f} ms; keep-alive reconnects {len(reconnects)}"
         )
     ok = done == len(ids) and not failed and not lost and results == len(ids)
-    print("OK" if ok else f"PROBLEM: failed={failed[:5]} lost={lost[:5]}")
-    return 0 if ok else 1
+    print("all done" if ok else f"PROBLEM: failed={failed[:5]} lost={lost[:5]}")
+    return done / wall * 60, p95, ok
 
 
 def _ensure_database(url: str) -> None:
