@@ -21,6 +21,7 @@ def row_fields(spec: ExerciseSpec) -> dict[str, Any]:
         "name": spec.name,
         "instructions": spec.instructions,
         "camera_view": spec.camera_view,
+        "body_part": spec.body_part,
         "protocol": spec.protocol,
         "params": dict(spec.params),
         "primary_measure": spec.primary_measure,

@@ -19,6 +19,9 @@ class Exercise(models.Model):
     name = models.CharField(max_length=120)
     instructions = models.TextField(blank=True)
     camera_view = models.CharField(max_length=16, default=CameraView.SIDE)
+    body_part = models.CharField(
+        max_length=32, blank=True, help_text="What a therapist searches by: knee, hip, balance..."
+    )
     protocol = models.CharField(
         max_length=64, help_text="The pose protocol that measures this exercise."
     )

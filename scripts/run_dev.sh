@@ -4,7 +4,8 @@
 #
 # Defaults need no servers: SQLite in var/ and Celery's SQLAlchemy transport on
 # var/celery-broker.sqlite3. Set DATABASE_URL / REDIS_URL to use PostgreSQL / Redis instead.
-# PORT (default 8000), DEMO_PASSWORD (random when unset), WORKER_CONCURRENCY (default 1).
+# PORT (default 8000), DEMO_PASSWORD (random when unset), THERAPOSE_WORKER_CONCURRENCY (or
+# WORKER_CONCURRENCY, default 1); the worker runs at THERAPOSE_WORKER_NICE (config/celery_app.py).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -16,6 +17,7 @@ mkdir -p var
 
 "$PY" manage.py migrate --noinput -v 0
 "$PY" manage.py sync_catalog -v 0
+"$PY" manage.py sync_routine_templates -v 0
 if [[ -n "${DEMO_PASSWORD:-}" ]]; then
   logins="$("$PY" manage.py seed_demo --password "$DEMO_PASSWORD")"
 else
@@ -34,7 +36,7 @@ trap stop INT TERM EXIT
 
 # -B: the worker also runs the periodic sweep (beat) that re-queues stuck sessions.
 "$PY" -m celery -A config worker -B --schedule var/celerybeat-schedule \
-  -Q pose,default -c "${WORKER_CONCURRENCY:-1}" --pool prefork \
+  -Q pose,default -c "${THERAPOSE_WORKER_CONCURRENCY:-${WORKER_CONCURRENCY:-1}}" --pool prefork \
   -l warning --without-gossip --without-mingle --without-heartbeat -n "dev@%h" \
   > var/worker.log 2>&1 &
 pids+=($!)

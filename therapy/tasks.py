@@ -18,6 +18,7 @@ from celery.signals import worker_ready
 from django.db import InterfaceError, OperationalError, connections
 
 from therapy.services.notifications import flag_notice_send, flags_check_all
+from therapy.services.reminders import reminders_send_due
 from therapy.services.sessions import (
     session_analysis_lock,
     session_analyze,
@@ -76,6 +77,12 @@ def flag_notice_send_task(self, notice_id: int) -> None:
 def flags_check_all_task() -> dict[str, int]:
     """Periodic (celery beat): raise new flags (missed sessions) and email each once."""
     return flags_check_all()
+
+
+@shared_task(ignore_result=True)
+def reminders_send_due_task() -> int:
+    """Periodic (celery beat, hourly): the patients' daily exercise reminders. See the service."""
+    return reminders_send_due()
 
 
 @worker_ready.connect(dispatch_uid="therapy.sessions_requeue_stuck_on_start")

@@ -93,6 +93,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "therapy.web.context.unread_messages",
             ],
         },
     },
@@ -252,6 +253,16 @@ CELERY_BEAT_SCHEDULE["check-flags"] = {
     "options": {"expires": max(FLAG_CHECK_SECONDS - 60, 1)},
 }
 
+# Daily exercise reminders to patients (therapy/services/reminders.py): checked every hour, each
+# patient emailed at most once a day once their chosen local hour has come.
+REMINDER_CHECK_SECONDS = env.float("THERAPOSE_REMINDER_CHECK_SECONDS", default=3600.0)
+CELERY_TASK_ROUTES["therapy.tasks.reminders_send_due_task"] = {"queue": "pose"}
+CELERY_BEAT_SCHEDULE["send-reminders"] = {
+    "task": "therapy.tasks.reminders_send_due_task",
+    "schedule": REMINDER_CHECK_SECONDS,
+    "options": {"expires": max(REMINDER_CHECK_SECONDS - 60, 1)},
+}
+
 # --- Email: flag notices to therapists (therapy/services/notifications.py) -------------------
 # EMAIL_URL (django-environ): smtp+tls://user:password@host:587, smtps://..., consolemail://.
 # Unset (the embedded default): each email is written as a file into var/mail/.
@@ -264,6 +275,8 @@ EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Therapose <therapose@localhost>")
 # The address links in emails point to (no request to take it from in a worker).
 SITE_URL = env("THERAPOSE_SITE_URL", default="http://127.0.0.1:8000")
+# How long a new patient's invitation link (to set their own password) works.
+THERAPOSE_INVITE_DAYS = env.int("THERAPOSE_INVITE_DAYS", default=7)
 
 # --- REST API -------------------------------------------------------------------------------
 REST_FRAMEWORK = {

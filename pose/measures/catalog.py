@@ -21,6 +21,7 @@ from pose.measures.protocols import ProtocolParams, make_protocol
 CATALOG_ENV = "THERAPOSE_CATALOG"
 DEFAULT_CATALOG = Path(__file__).resolve().parents[2] / "exercises" / "catalog.json"
 VIEWS = ("side", "front")
+BODY_PARTS = ("knee", "hip", "ankle", "shoulder", "elbow", "balance", "whole body")
 
 
 class CatalogError(PoseError, KeyError):
@@ -57,6 +58,7 @@ class ExerciseSpec:
     primary_measure: str
     norms: tuple[Norm, ...]
     measures: str
+    body_part: str = ""  # one of BODY_PARTS: what a therapist searches the catalog by
 
     def make_protocol(self) -> ProtocolParams:
         """The measurement protocol with this exercise's parameters (validated)."""
@@ -78,6 +80,7 @@ class ExerciseSpec:
             "primary_measure": self.primary_measure,
             "norms": [dict(n.__dict__) for n in self.norms],
             "measures": self.measures,
+            "body_part": self.body_part,
         }
 
     @classmethod
@@ -95,11 +98,14 @@ class ExerciseSpec:
                 primary_measure=str(data["primary_measure"]),
                 norms=tuple(Norm(**n) for n in data["norms"]),
                 measures=str(data["measures"]),
+                body_part=str(data.get("body_part", "")),
             )
         except (KeyError, TypeError) as exc:
             raise CatalogError(f"catalog entry {slug!r} is malformed: {exc}") from None
         if spec.camera_view not in VIEWS:
             raise CatalogError(f"{slug}: camera_view must be one of {VIEWS}")
+        if spec.body_part and spec.body_part not in BODY_PARTS:
+            raise CatalogError(f"{slug}: body_part must be one of {BODY_PARTS}")
         spec.make_protocol()  # fail at load time, not when a patient's clip arrives
         return spec
 

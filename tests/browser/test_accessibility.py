@@ -110,6 +110,11 @@ def _world(therapist, patient, routine):
     services.result_store(session=private, output=recorded)
     private.status = SessionStatus.DONE
     private.save()
+    # A note for the patient on a session and their reply: the threads and badges have content.
+    from therapy.services.messages import message_send
+
+    message_send(patient=patient, author=therapist, text="Slower on the way down.", session=done)
+    message_send(patient=patient, author=patient, text="I will try.")
     return {
         "done": done.pk,
         "checked": checked.pk,
@@ -117,6 +122,7 @@ def _world(therapist, patient, routine):
         "failed": failed.pk,
         "private": private.pk,
         "item": item.pk,
+        "routine": routine.pk,
     }
 
 
@@ -126,17 +132,60 @@ def _pages(role: str, ids: dict[str, int], patient_id: int) -> list[str]:
             "/patient/",
             f"/patient/exercise/{ids['item']}/",
             "/patient/history/",
+            "/patient/progress/",
             "/patient/settings/",
+            "/patient/messages/",
+            "/accounts/password/change/",
             *(f"/patient/sessions/{ids[k]}/" for k in ("done", "checked", "failed", "private")),
         ]
     return [
         "/therapist/",
         f"/therapist/patients/{patient_id}/",  # routine editing, privacy, details, trends
+        "/therapist/patients/add/",
+        f"/therapist/patients/{ids['invited']}/",  # the invitation's state, "send again"
+        "/accounts/password/change/",
+        "/accounts/password/change/done/",
         f"/therapist/patients/{patient_id}/report/",
+        f"/therapist/patients/{patient_id}/messages/",
+        f"/therapist/patients/{patient_id}/routines/new/",
+        f"/therapist/patients/{patient_id}/routines/{ids['routine']}/edit/",
+        f"/therapist/routines/{ids['routine']}/end/",
         *(
             f"/therapist/sessions/{ids[k]}/"
             for k in ("done", "checked", "withheld", "failed", "private")
         ),
+    ]
+
+
+def _invited(therapist, patient) -> dict:
+    """A patient invited by email (the invitation link read from the outbox) and a password
+    reset link for ``patient``."""
+    import re
+
+    from django.contrib.auth.tokens import default_token_generator
+    from django.core import mail
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    from therapy.services.accounts import patient_invite
+
+    invited = patient_invite(
+        therapist=therapist, first_name="Ivy", last_name="Invited", email="ivy@example.org"
+    )
+    link = re.search(r"/accounts/invite/\S+/", mail.outbox[-1].body).group(0)
+    uid = urlsafe_base64_encode(force_bytes(patient.pk))
+    reset = f"/accounts/password/reset/{uid}/{default_token_generator.make_token(patient)}/"
+    return {"invited": invited.pk, "invite_link": link, "reset_link": reset}
+
+
+def _anonymous_pages(ids: dict) -> list[str]:
+    return [
+        "/accounts/login/",
+        "/accounts/password/reset/",
+        "/accounts/password/reset/done/",
+        ids["reset_link"],  # redirects to the form to choose a new password
+        "/accounts/password/reset/complete/",
+        ids["invite_link"],
     ]
 
 
@@ -177,6 +226,7 @@ def test_every_page_passes_axe_and_fits_a_phone(
     axe_browser, live_server, therapist, patient, routine
 ):
     ids = _world(therapist, patient, routine)
+    ids |= _invited(therapist, patient)
     base = live_server.url
     problems: list[str] = []
     visited = 0
@@ -184,7 +234,7 @@ def test_every_page_passes_axe_and_fits_a_phone(
         context, page = _logged_in(axe_browser, base, role)
         errors: list[str] = []
         page.on("pageerror", lambda e, errors=errors: errors.append(str(e)))
-        paths = ["/accounts/login/"] if role is None else _pages(role, ids, patient.pk)
+        paths = _anonymous_pages(ids) if role is None else _pages(role, ids, patient.pk)
         for path in paths:
             response = page.goto(f"{base}{path}")
             assert response is not None and response.ok, f"{path}: {response and response.status}"

@@ -67,8 +67,7 @@ CASES = [
         lambda w: {
             "add-first_name": "New",
             "add-last_name": "Person",
-            "add-password": "pw-long-enough-1",
-            "add-username": f"new-{w['therapist'].pk}-{len(w)}",
+            "add-email": f"new-{w['therapist'].pk}-{len(w)}@example.org",
         },
         [302, 403, 302, 403, LOGIN],
     ),
@@ -203,8 +202,8 @@ def test_wrong_user_sees_no_data_in_dashboard(client, world):
 def test_today_shows_dose_view_and_week_progress(client, world):
     body = _client(client, world["patient"]).get("/patient/").content.decode()
     assert "Shoulder Abduction" in body or "Shoulder abduction" in body
-    assert "This week:</strong> 1 of 3 done" in body
-    assert "Front view" in body and "<svg" in body
+    assert "1 of 3 this week" in body
+    assert "Phone in front of you" in body and "<svg" in body
     assert f"/patient/exercise/{world['item'].pk}/" in body
 
 
@@ -340,7 +339,7 @@ def test_print_report(client, world):
         .content.decode()
     )
     assert "Progress report" in body and "Shoulder rehab" in body
-    assert "Adherence, last 8 weeks" in body
+    assert "Adherence by week" in body
     assert 'id="print-report"' in body
 
 
@@ -392,31 +391,15 @@ def test_therapist_adds_a_patient_from_the_dashboard(client, world):
 
     c = _client(client, world["therapist"])
     assert b"Add a patient" in c.get("/therapist/").content
-    response = c.post(
-        "/therapist/patients/add/",
-        {
-            "add-first_name": "Ada",
-            "add-last_name": "Lovelace",
-            "add-username": "ada",
-            "add-password": "analytical-engine-1843",
-        },
-    )
-    ada = User.objects.get(username="ada")
+    form = {"add-first_name": "Ada", "add-last_name": "Lovelace", "add-email": "ada@example.org"}
+    response = c.post("/therapist/patients/add/", form)
+    ada = User.objects.get(email="ada@example.org")
     assert response.status_code == 302 and response["Location"] == f"/therapist/patients/{ada.pk}/"
     assert ada.is_patient and ada.therapist == world["therapist"]
-    assert ada.check_password("analytical-engine-1843")
-    again = c.post(
-        "/therapist/patients/add/",
-        {
-            "add-first_name": "Ada",
-            "add-last_name": "L",
-            "add-username": "ada",
-            "add-password": "analytical-engine-1843",
-        },
-        follow=True,
-    )
-    assert b"This username is taken" in again.content
-    assert User.objects.filter(username="ada").count() == 1
+    assert ada.username == "ada" and not ada.has_usable_password()  # invited: sets their own
+    again = c.post("/therapist/patients/add/", form | {"add-last_name": "L"})
+    assert again.status_code == 400 and b"already uses this email address" in again.content
+    assert User.objects.filter(email="ada@example.org").count() == 1
 
 
 @pytest.mark.parametrize(

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from therapy.api.views import auth, exercises, patients, routines, sessions
+from therapy.api.views import auth, exercises, messages, patients, routines, sessions
 
 app_name = "api"
 
@@ -17,6 +17,12 @@ urlpatterns = [
         patients.PatientAdherenceView.as_view(),
         name="patient-adherence",
     ),
+    path(
+        "patients/<int:pk>/messages/",
+        messages.PatientMessageListView.as_view(),
+        name="patient-messages",
+    ),
+    path("messages/", messages.MessageListView.as_view(), name="message-list"),
     path("routines/", routines.RoutineListView.as_view(), name="routine-list"),
     path("routines/<int:pk>/", routines.RoutineDetailView.as_view(), name="routine-detail"),
     path(

@@ -4,14 +4,14 @@ CSV export and the progress report."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db.models import Max
 from django.utils import timezone
 
-from therapy.models import ExerciseSession, SessionStatus, User
-from therapy.selectors.adherence import adherence_for_patients
+from therapy.models import ExerciseSession, Routine, SessionStatus, User
+from therapy.selectors.adherence import adherence_for_patient, adherence_for_patients, week_start_of
 from therapy.selectors.flags import Flag, flags_urgency, patient_flags
 from therapy.selectors.results import result_measures, trends_for_patient
 from therapy.selectors.sessions import session_done_result, sessions_with_results
@@ -140,3 +140,45 @@ def report_summary(*, patient: User) -> list[dict[str, Any]]:
             }
         )
     return out
+
+
+def report_adherence(*, patient: User, weeks: int = 8) -> list[dict[str, Any]]:
+    """Sessions done against prescribed per week, newest first, for at most ``weeks`` weeks and
+    never before the week the patient's first routine started (no empty weeks before it)."""
+    first = (
+        Routine.objects.filter(patient=patient)
+        .order_by("start_date")
+        .values_list("start_date", flat=True)
+        .first()
+    )
+    if first is None:
+        return []
+    this_week = week_start_of()
+    oldest = max(week_start_of(first), this_week - timedelta(weeks=weeks - 1))
+    out = []
+    week = this_week
+    while week >= oldest:
+        out.append(adherence_for_patient(patient=patient, week_start=week))
+        week -= timedelta(weeks=1)
+    return out
+
+
+def report_identifiers(*, patient: User) -> dict[str, Any]:
+    """Who the report is about and the period it covers (first routine's start to today)."""
+    first: date | None = (
+        Routine.objects.filter(patient=patient)
+        .order_by("start_date")
+        .values_list("start_date", flat=True)
+        .first()
+    )
+    return {
+        "name": patient.get_full_name() or patient.username,
+        "date_of_birth": patient.date_of_birth,
+        "diagnosis": patient.diagnosis,
+        "clinic": patient.clinic.name if patient.clinic_id else "",
+        "therapist": (patient.therapist.get_full_name() or patient.therapist.username)
+        if patient.therapist_id
+        else "",
+        "period_start": first,
+        "period_end": timezone.localdate(),
+    }

@@ -57,6 +57,15 @@ def routine_item_current(*, routine: Routine, item_id: int) -> RoutineItem | Non
     return routine.items.filter(pk=item_id, retired_at=None).select_related("exercise").first()
 
 
+def routine_items_removed(*, routine: Routine, item_ids: list[int]) -> QuerySet[RoutineItem]:
+    """Of ``item_ids``, the routine's items that were removed (retired, not replaced)."""
+    return (
+        routine.items.filter(pk__in=item_ids, replaced_by__isnull=True)
+        .exclude(retired_at=None)
+        .select_related("exercise")
+    )
+
+
 def routines_active(*, patient: User, day: date | None = None):
     """The patient's routines running on ``day`` (today by default), current items prefetched."""
     day = day or timezone.localdate()
@@ -120,3 +129,35 @@ def todays_routine(*, patient: User) -> list[dict[str, Any]]:
             }
         )
     return out
+
+
+def today_plan(*, patient: User) -> dict[str, Any]:
+    """The Today page: the patient's local date, the Monday of their week, and per active
+    routine its current items as :class:`~therapy.selectors.schedule.DueItem` (due today first,
+    then by the next due day), each with the sessions being analysed (``pending``)."""
+    from therapy.selectors.schedule import due_items, patient_local_date
+
+    day = patient_local_date(patient)
+    rows = due_items(patient=patient, day=day)
+    pending = dict(
+        ExerciseSession.objects.filter(
+            patient=patient,
+            status__in=(SessionStatus.QUEUED, SessionStatus.PROCESSING),
+            routine_item__in=[r.item for r in rows],
+        )
+        .values_list("routine_item_id")
+        .annotate(n=Count("id"))
+    )
+    blocks: dict[int, dict[str, Any]] = {}
+    for row in rows:
+        row.pending = pending.get(row.item.pk, 0)
+        block = blocks.setdefault(row.item.routine_id, {"routine": row.item.routine, "items": []})
+        block["items"].append(row)
+    far = date.max
+    for block in blocks.values():
+        block["items"].sort(key=lambda r: (not r.due_today, r.next_due or far, r.item.position))
+    return {
+        "day": day,
+        "week_start": week_start_of(day),
+        "routines": list(blocks.values()),
+    }

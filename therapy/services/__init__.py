@@ -5,8 +5,11 @@ package import each other by module, never through this one.
 """
 
 from therapy.services.accounts import (
+    invite_accept,
+    invite_resend,
     patient_create,
     patient_delete,
+    patient_invite,
     patient_privacy_set,
     therapist_create,
     token_create,
@@ -46,8 +49,11 @@ __all__ = [
     "clip_content_type",
     "clip_response",
     "field_local_path",
+    "invite_accept",
+    "invite_resend",
     "json_safe",
     "patient_create",
+    "patient_invite",
     "patient_delete",
     "patient_privacy_set",
     "result_rescore",

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from exercises.models import Exercise
-from therapy.models import Routine, RoutineItem, RoutineRevision, User
+from therapy.models import Routine, RoutineItem, RoutineRevision, Side, User
 
 
 def _item_fields(item: dict[str, Any]) -> dict[str, Any]:
@@ -25,6 +25,8 @@ def _item_fields(item: dict[str, Any]) -> dict[str, Any]:
         "reps": reps,
         "hold_seconds": hold,
         "per_week": item.get("per_week") or 3,
+        "side": item.get("side") or Side.BOTH,
+        "rest_seconds": item.get("rest_seconds"),
         "notes": item.get("notes") or "",
     }
 
@@ -47,6 +49,8 @@ def routine_snapshot(*, routine: Routine) -> dict[str, Any]:
                 "reps": item.reps,
                 "hold_seconds": item.hold_seconds,
                 "per_week": item.per_week,
+                "side": item.side,
+                "rest_seconds": item.rest_seconds,
                 "notes": item.notes,
             }
             for item in routine.items.filter(retired_at=None).select_related("exercise")
@@ -96,6 +100,7 @@ def routine_update(
     routine: Routine,
     changed_by: User,
     title: str | None = None,
+    start_date: date | None = None,
     end_date: date | None | type[Ellipsis] = ...,
     items: list[dict[str, Any]] | None = None,
 ) -> Routine:
@@ -109,6 +114,8 @@ def routine_update(
     routine = Routine.objects.select_for_update().get(pk=routine.pk)
     if title is not None:
         routine.title = title
+    if start_date is not None:
+        routine.start_date = start_date
     if end_date is not ...:
         routine.end_date = end_date
     routine.full_clean()
@@ -157,6 +164,8 @@ def _current_items(routine: Routine) -> list[dict[str, Any]]:
             "reps": i.reps,
             "hold_seconds": i.hold_seconds,
             "per_week": i.per_week,
+            "side": i.side,
+            "rest_seconds": i.rest_seconds,
             "notes": i.notes,
         }
         for i in routine.items.filter(retired_at=None).select_related("exercise")
@@ -203,3 +212,54 @@ def routine_end(*, routine: Routine, changed_by: User, end_date: date | None = N
     return routine_update(
         routine=routine, changed_by=changed_by, end_date=end_date or timezone.localdate()
     )
+
+
+def routine_save(
+    *,
+    routine: Routine | None,
+    patient: User,
+    therapist: User,
+    title: str,
+    start_date: date | None,
+    items: list[dict[str, Any]],
+) -> Routine:
+    """The routine builder's one Save: create the routine, or apply the differences to it.
+
+    ``items`` is the full new list in order; an entry's ``id`` names a current item (kept when
+    its dose is unchanged, retired and replaced when changed); current items left out are
+    retired. One revision records the result.
+    """
+    if routine is None:
+        return routine_create(
+            therapist=therapist, patient=patient, title=title, start_date=start_date, items=items
+        )
+    if routine.patient_id != patient.pk or patient.therapist_id != therapist.pk:
+        raise ValidationError({"patient": "Not one of your patients."})
+    return routine_update(
+        routine=routine, changed_by=therapist, title=title, start_date=start_date, items=items
+    )
+
+
+@transaction.atomic
+def routine_item_restore(*, routine: Routine, changed_by: User, item_id: int) -> RoutineItem:
+    """Undo a removal: the retired item comes back with the same dose, at the end of the list.
+
+    Only an item that was removed (retired and not replaced by a changed dose) can come back.
+    """
+    routine = Routine.objects.select_for_update().get(pk=routine.pk)
+    item = (
+        routine.items.filter(pk=item_id, replaced_by__isnull=True).exclude(retired_at=None).first()
+    )
+    if item is None:
+        raise ValidationError("That exercise cannot be brought back: it was not removed.")
+    last = routine.items.filter(retired_at=None).order_by("-position").first()
+    item.retired_at = None
+    item.position = (last.position + 1) if last else 0
+    item.save(update_fields=["retired_at", "position"])
+    _record_revision(routine=routine, changed_by=changed_by)
+    return item
+
+
+def routine_reopen(*, routine: Routine, changed_by: User) -> Routine:
+    """Undo ending a routine: it runs again with no end date."""
+    return routine_update(routine=routine, changed_by=changed_by, end_date=None)

@@ -67,15 +67,35 @@ class PatientDetailsForm(forms.Form):
 
 
 class PatientAddForm(PatientDetailsForm):
+    """A new patient by name and email; they get a link to set their own password."""
+
     first_name = forms.CharField(max_length=150, label="First name")
     last_name = forms.CharField(max_length=150, label="Last name")
-    username = forms.CharField(max_length=150, label="Username (the patient signs in with it)")
-    password = forms.CharField(
-        widget=forms.PasswordInput(render_value=False),
-        min_length=8,
-        label="First password (tell the patient; at least 8 characters)",
+    email = forms.EmailField(
+        max_length=254, label="Email (the invitation to set a password goes there)"
     )
-    field_order = ["first_name", "last_name", "username", "password", "date_of_birth", "sex"]
+    diagnosis = forms.CharField(max_length=200, required=False, label="Diagnosis (optional)")
+    field_order = ["first_name", "last_name", "email", "date_of_birth", "sex", "diagnosis"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["date_of_birth"].label = "Date of birth (optional)"
+        self.fields["email"].widget.attrs.update(autocomplete="off", autocapitalize="none")
+
+
+class InviteAcceptForm(forms.Form):
+    """The invited patient's new password, twice (the service validates it)."""
+
+    password1 = forms.CharField(
+        label="New password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    password2 = forms.CharField(
+        label="The same password again",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
 
 
 class PrivacyForm(forms.Form):
@@ -99,7 +119,89 @@ class FeedbackForm(forms.Form):
 
 
 class NoteForm(forms.Form):
+    PRIVATE = "private"
+    FOR_PATIENT = "patient"
+
     text = forms.CharField(label="Note", max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
     at_seconds = forms.FloatField(
         label="Pinned to (seconds into the clip)", required=False, min_value=0, max_value=36000
     )
+    audience = forms.ChoiceField(
+        label="Who sees it",
+        choices=[(PRIVATE, "Private note (therapists only)"), (FOR_PATIENT, "For the patient")],
+        initial=PRIVATE,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+
+    def clean_audience(self) -> str:
+        return self.cleaned_data.get("audience") or self.PRIVATE
+
+
+class MessageForm(forms.Form):
+    text = forms.CharField(
+        label="Your message", max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    # Set when the reply is written on a session's page: the message is about that session.
+    session = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+
+# The zones offered in the patient's settings; the clinic's zone is the empty choice.
+COMMON_TIME_ZONES = (
+    "Europe/London",
+    "Europe/Dublin",
+    "Europe/Lisbon",
+    "Europe/Paris",
+    "Europe/Berlin",
+    "Europe/Madrid",
+    "Europe/Rome",
+    "Europe/Amsterdam",
+    "Europe/Zurich",
+    "Europe/Vienna",
+    "Europe/Warsaw",
+    "Europe/Stockholm",
+    "Europe/Helsinki",
+    "Europe/Athens",
+    "Europe/Istanbul",
+    "Africa/Johannesburg",
+    "Asia/Dubai",
+    "Asia/Kolkata",
+    "Asia/Singapore",
+    "Asia/Tokyo",
+    "Australia/Sydney",
+    "Pacific/Auckland",
+    "America/St_Johns",
+    "America/Halifax",
+    "America/New_York",
+    "America/Chicago",
+    "America/Denver",
+    "America/Phoenix",
+    "America/Los_Angeles",
+    "America/Anchorage",
+    "Pacific/Honolulu",
+    "America/Sao_Paulo",
+    "America/Mexico_City",
+    "UTC",
+)
+
+
+class ReminderForm(forms.Form):
+    reminders_enabled = forms.BooleanField(
+        required=False, label="Send me an email on days when I have exercises to do"
+    )
+    reminder_hour = forms.TypedChoiceField(
+        label="At what time",
+        choices=[(str(h), f"{h:02d}:00") for h in range(24)],
+        coerce=int,
+    )
+    time_zone = forms.ChoiceField(
+        label="Time zone",
+        required=False,
+        choices=[("", "Same as my clinic"), *((z, z.replace("_", " ")) for z in COMMON_TIME_ZONES)],
+    )
+
+    def __init__(self, *args, current_zone: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        if current_zone and current_zone not in COMMON_TIME_ZONES:  # set by the clinic's staff
+            field = self.fields["time_zone"]
+            field.choices = [*field.choices, (current_zone, current_zone.replace("_", " "))]

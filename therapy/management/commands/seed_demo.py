@@ -1,4 +1,5 @@
-"""Create (or refresh) the demo therapist, patient and routine. Safe to run repeatedly."""
+"""Create (or refresh) the demo therapist, patient and routine, and a staff account for the
+admin. Safe to run repeatedly."""
 
 from __future__ import annotations
 
@@ -14,15 +15,16 @@ from therapy.services.routines import routine_create
 
 THERAPIST = "demo-therapist"
 PATIENT = "demo-patient"
+ADMIN = "demo-admin"
 ROUTINE_TITLE = "Demo routine"
 ROUTINE_EXERCISES = ("squat", "seated_knee_extension", "shoulder_abduction", "single_leg_stance")
 
 
 class Command(BaseCommand):
-    help = "Create the demo therapist, patient (with a routine) idempotently."
+    help = "Create the demo therapist, patient (with a routine) and admin idempotently."
 
     def add_arguments(self, parser) -> None:
-        parser.add_argument("--password", help="Password for both accounts (random if omitted).")
+        parser.add_argument("--password", help="Password for every account (random if omitted).")
 
     def handle(self, *args, password: str | None = None, **options) -> None:
         if password is None:
@@ -51,8 +53,18 @@ class Command(BaseCommand):
                     title=ROUTINE_TITLE,
                     items=[{"exercise": exercises[slug]} for slug in ROUTINE_EXERCISES],
                 )
+            self._user(
+                ADMIN,
+                Role.STAFF,
+                password,
+                first_name="Alex",
+                last_name="Admin",
+                is_staff=True,
+                is_superuser=True,
+            )
         self.stdout.write(f"therapist: {THERAPIST} / {password}")
         self.stdout.write(f"patient:   {PATIENT} / {password}")
+        self.stdout.write(f"admin:     {ADMIN} / {password}  (/admin/)")
 
     @staticmethod
     def _user(username: str, role: str, password: str, **fields) -> User:

@@ -12,14 +12,17 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 import pose
+from pose.tools.demo_tracks import demo_json_for
 from therapy.models import User
 from therapy.permissions import get_or_404
-from therapy.selectors.adherence import week_start_of
+from therapy.selectors.messages import session_messages
+from therapy.selectors.progress import progress_for_patient
 from therapy.selectors.results import result_measures
-from therapy.selectors.routines import routine_item_for_patient, todays_routine
+from therapy.selectors.routines import routine_item_for_patient, today_plan
 from therapy.selectors.sessions import (
     session_done_result,
     session_get_for_user,
@@ -27,11 +30,18 @@ from therapy.selectors.sessions import (
 )
 from therapy.selectors.trust import figure_measures, figure_note
 from therapy.services.accounts import patient_privacy_set
+from therapy.services.reminders import patient_reminders_set
 from therapy.services.sessions import session_update_feedback
 from therapy.web.access import patient_required
-from therapy.web.forms import FeedbackForm, PrivacyForm
+from therapy.web.forms import FeedbackForm, MessageForm, PrivacyForm, ReminderForm
 from therapy.web.views.common import error_text, session_context
-from therapy.web.views.figures import exercise_figures, protocol_units, unit_display
+from therapy.web.views.figures import (
+    exercise_figures,
+    protocol_units,
+    trend_measured,
+    trend_series,
+    unit_display,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -39,14 +49,11 @@ logger = logging.getLogger(__name__)
 @patient_required
 @require_GET
 def patient_today(request):
+    plan = today_plan(patient=request.user)
     return render(
         request,
         "patient/today.html",
-        {
-            "routines": todays_routine(patient=request.user),
-            "week_start": week_start_of(),
-            "recent": session_list_for_user(user=request.user)[:3],
-        },
+        {**plan, "recent": session_list_for_user(user=request.user)[:3]},
     )
 
 
@@ -100,6 +107,14 @@ def _live_config(item, user: User) -> dict[str, Any]:
     }
 
 
+def _demo(slug: str) -> dict[str, Any] | None:
+    """The exercise's demonstration track (a stick figure doing it), if the catalog has it."""
+    try:
+        return demo_json_for(slug)
+    except KeyError:
+        return None
+
+
 @patient_required
 @require_GET
 def patient_exercise(request, item_id: int):
@@ -119,10 +134,29 @@ def patient_exercise(request, item_id: int):
             "item": item,
             "exercise": item.exercise,
             "live_config": _live_config(item, request.user),
+            "demo": _demo(item.exercise.slug),
             "countdown_choices": COUNTDOWN_CHOICES,
             "recent": sessions,
             "feedback_form": FeedbackForm(),
         },
+    )
+
+
+@patient_required
+@require_GET
+def patient_progress(request):
+    """The patient's own trends per exercise: a chart and plain sentences."""
+    trends = progress_for_patient(patient=request.user)
+    for trend in trends:
+        exercise = trend.pop("exercise")
+        trend.update(
+            trend_series(exercise) if exercise else {"series": [], "y_title": "", "caption": ""}
+        )
+        trend["measured"] = trend_measured(trend)
+    return render(
+        request,
+        "patient/progress.html",
+        {"trends": trends, "time_zone": timezone.get_current_timezone_name()},
     )
 
 
@@ -183,14 +217,28 @@ def patient_session(request, pk: int):
     return render(
         request,
         "patient/session.html",
-        context | {"form": form, "playback": playback, "review_config": review_config},
+        context
+        | {"form": form, "playback": playback, "review_config": review_config}
+        | {
+            "session_messages": session_messages(session=session),
+            "message_form": MessageForm(initial={"session": session.pk}),
+        },
     )
 
 
 @patient_required
 @require_http_methods(["GET", "POST"])
 def patient_settings(request):
-    form = PrivacyForm(request.POST or None, initial={"privacy_mode": request.user.privacy_mode})
+    reminder_form = _reminder_form(request)
+    if reminder_form.is_bound:
+        if reminder_form.is_valid():
+            patient_reminders_set(patient=request.user, **reminder_form.cleaned_data)
+            messages.success(request, "Your reminder settings were saved.")
+            return redirect("patient-settings")
+        privacy_post = None
+    else:
+        privacy_post = request.POST or None
+    form = PrivacyForm(privacy_post, initial={"privacy_mode": request.user.privacy_mode})
     if request.method == "POST" and form.is_valid():
         patient = patient_privacy_set(
             patient=request.user, privacy_mode=form.cleaned_data["privacy_mode"]
@@ -202,4 +250,20 @@ def patient_settings(request):
             else "Privacy mode is off: your clips are uploaded for your therapist to review.",
         )
         return redirect("patient-settings")
-    return render(request, "patient/settings.html", {"form": form})
+    return render(request, "patient/settings.html", {"form": form, "reminder_form": reminder_form})
+
+
+def _reminder_form(request) -> ReminderForm:
+    """The reminder form, bound when the POST came from it (the page has two forms)."""
+    user = request.user
+    posted = request.method == "POST" and "reminders-reminder_hour" in request.POST
+    return ReminderForm(
+        request.POST if posted else None,
+        prefix="reminders",
+        current_zone=user.time_zone,
+        initial={
+            "reminders_enabled": user.reminders_enabled,
+            "reminder_hour": user.reminder_hour,
+            "time_zone": user.time_zone,
+        },
+    )

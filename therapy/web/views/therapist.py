@@ -1,4 +1,4 @@
-"""The therapist's pages: the dashboard, adding a patient, a patient's page (with privacy mode),
+"""The therapist's pages: the dashboard, a patient's page (with privacy mode),
 a session review with notes, the CSV export and the progress report."""
 
 from __future__ import annotations
@@ -17,70 +17,58 @@ from django.views.decorators.http import require_GET, require_POST
 from exercises.selectors import exercise_list_for_user
 from therapy.audit import AuditAction
 from therapy.audit import audit_request as _audit
-from therapy.models import SessionStatus
 from therapy.permissions import get_or_404
-from therapy.selectors.adherence import adherence_for_patient, adherence_history, week_start_of
+from therapy.selectors.adherence import adherence_for_patient, week_start_of
 from therapy.selectors.flags import patient_flags
+from therapy.selectors.invites import invite_status
+from therapy.selectors.messages import session_messages
 from therapy.selectors.patients import patient_list
 from therapy.selectors.reporting import (
     CSV_COLUMNS,
     dashboard_rows,
     export_rows,
-    report_summary,
 )
 from therapy.selectors.results import trends_for_patient
 from therapy.selectors.routines import routine_list_for_user
+from therapy.selectors.session_review import session_review
 from therapy.selectors.sessions import (
     session_get_for_user,
     session_list_for_user,
     session_note_list,
 )
-from therapy.services.accounts import patient_create, patient_details_set, patient_privacy_set
+from therapy.services.accounts import patient_details_set, patient_privacy_set
+from therapy.services.messages import message_send
 from therapy.services.sessions import session_note_create
 from therapy.web.access import own_patient, therapist_required
+from therapy.web.context import unread_for_request
 from therapy.web.forms import (
-    DoseForm,
-    ItemAddForm,
     NoteForm,
     PatientAddForm,
     PatientDetailsForm,
     PrivacyForm,
-    RoutineCreateForm,
 )
 from therapy.web.views.common import error_text, form_errors, session_context, with_count_trust
 from therapy.web.views.figures import trend_measured, trend_series, trend_table
+from therapy.web.views.review import RerecordForm
 
 
 @therapist_required
 @require_GET
 def therapist_dashboard(request):
     patients = list(patient_list(therapist=request.user))
+    rows = dashboard_rows(patients=patients)
+    unread = unread_for_request(request)
+    for row in rows:
+        row.unread = unread.by_patient.get(row.patient.pk, 0)
     return render(
         request,
         "therapist/dashboard.html",
         {
-            "rows": dashboard_rows(patients=patients),
+            "rows": rows,
             "week_start": week_start_of(),
             "add_form": PatientAddForm(prefix="add"),
         },
     )
-
-
-@therapist_required
-@require_POST
-def patient_add(request):
-    form = PatientAddForm(request.POST, prefix="add")
-    if not form.is_valid():
-        messages.error(request, f"The patient was not added. {form_errors(form)}")
-        return redirect("therapist-dashboard")
-    try:
-        patient = patient_create(therapist=request.user, **form.cleaned_data)
-    except ValidationError as exc:
-        messages.error(request, f"The patient was not added. {error_text(exc)}")
-        return redirect("therapist-dashboard")
-    _audit(request, AuditAction.CREATE, "patient", patient, patient.pk)
-    messages.success(request, f"{patient.get_full_name()} added: build their routine below.")
-    return redirect("therapist-patient", pk=patient.pk)
 
 
 @therapist_required
@@ -91,7 +79,7 @@ def therapist_patient(request, pk: int):
     exercises = exercise_list_for_user(user=request.user)
     routines = list(routine_list_for_user(user=request.user).filter(patient=patient))
     today = timezone.localdate()
-    active = [r for r in routines if r.end_date is None or r.end_date >= today]
+    active = [r for r in routines if r.end_date is None or r.end_date > today]
     ended = [r for r in routines if r not in active]
     trends = trends_for_patient(patient=patient)
     by_slug = {e.slug: e for e in exercises.filter(slug__in=[t["slug"] for t in trends])}
@@ -102,24 +90,6 @@ def therapist_patient(request, pk: int):
         )
         trend["measured"] = trend_measured(trend)
         trend["trusted_points"] = sum(1 for p in trend["points"] if p["trusted"])
-    for routine in active:
-        routine.add_form = ItemAddForm(exercises=exercises, prefix=f"add-{routine.pk}")
-        routine.item_forms = [
-            (
-                item,
-                DoseForm(
-                    prefix=f"item-{item.pk}",
-                    initial={
-                        "sets": item.sets,
-                        "reps": item.reps,
-                        "hold_seconds": item.hold_seconds,
-                        "per_week": item.per_week,
-                        "notes": item.notes,
-                    },
-                ),
-            )
-            for item in routine.current_items
-        ]
     return render(
         request,
         "therapist/patient.html",
@@ -127,7 +97,7 @@ def therapist_patient(request, pk: int):
             "patient": patient,
             "active_routines": active,
             "ended_routines": ended,
-            "create_form": RoutineCreateForm(exercises=exercises, prefix="new"),
+            "today": today,
             "privacy_form": PrivacyForm(initial={"privacy_mode": patient.privacy_mode}),
             "details_form": PatientDetailsForm(
                 initial={"date_of_birth": patient.date_of_birth, "sex": patient.sex}
@@ -139,6 +109,7 @@ def therapist_patient(request, pk: int):
             ),
             "adherence": adherence_for_patient(patient=patient),
             "flags": patient_flags(patient=patient),
+            "invite": invite_status(patient=patient),
             "time_zone": timezone.get_current_timezone_name(),
         },
     )
@@ -183,8 +154,11 @@ def therapist_session(request, pk: int):
     _audit(request, AuditAction.VIEW, "session", session.patient, session.pk)
     context = session_context(session)
     context["notes"] = session_note_list(session=session)
+    context["patient_messages"] = session_messages(session=session)
     context["note_form"] = NoteForm()
     context["patient"] = session.patient
+    context.update(session_review(session=session))
+    context["rerecord_form"] = RerecordForm()
     context["has_track"] = bool(context["result"] and context["result"].keypoint_track)
     context["review_config"] = {
         "trackUrl": reverse("api:session-track", args=[session.pk])
@@ -200,7 +174,20 @@ def therapist_session(request, pk: int):
 def session_note_add(request, pk: int):
     session = get_or_404(session_get_for_user(user=request.user, session_id=pk))
     form = NoteForm(request.POST)
-    if form.is_valid():
+    if form.is_valid() and form.cleaned_data["audience"] == NoteForm.FOR_PATIENT:
+        try:
+            message_send(
+                patient=session.patient,
+                author=request.user,
+                text=form.cleaned_data["text"],
+                session=session,
+            )
+        except ValidationError as exc:
+            messages.error(request, f"The note was not sent. {error_text(exc)}")
+        else:
+            _audit(request, AuditAction.CREATE, "message", session.patient, session.pk)
+            messages.success(request, "Note sent to the patient.")
+    elif form.is_valid():
         session_note_create(
             session=session,
             author=request.user,
@@ -237,27 +224,3 @@ def _csv_safe(value: Any) -> Any:
     if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
         return "'" + value
     return value
-
-
-@therapist_required
-@require_GET
-def patient_report(request, pk: int):
-    patient = own_patient(request, pk)
-    _audit(request, AuditAction.VIEW, "patient_report", patient, patient.pk)
-    return render(
-        request,
-        "therapist/report.html",
-        {
-            "patient": patient,
-            "summary": report_summary(patient=patient),
-            "adherence_history": adherence_history(patient=patient, weeks=8),
-            "routines": routine_list_for_user(user=request.user).filter(patient=patient),
-            "sessions": with_count_trust(
-                session_list_for_user(user=request.user)
-                .filter(patient=patient)
-                .filter(status=SessionStatus.DONE)[:50]
-            ),
-            "generated_at": timezone.now(),
-            "time_zone": timezone.get_current_timezone_name(),
-        },
-    )

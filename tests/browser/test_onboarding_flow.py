@@ -1,0 +1,110 @@
+"""A therapist adds a patient by name and email in Chromium; the patient opens the emailed
+invitation, chooses a password and lands, signed in, on today's routine.
+
+The live server runs in this process, so the invitation is read from Django's locmem outbox.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+from django.core import mail
+
+from tests.support.shared_data import PASSWORD, skip_or_fail
+from therapy import services
+from therapy.models import User
+
+CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
+PHONE = {"width": 390, "height": 844}
+NEW_PASSWORD = "knees-and-shoulders-2026"
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+
+@pytest.fixture(scope="module")
+def onboarding_browser(playwright_driver):
+    if not CHROMIUM.is_file():
+        skip_or_fail(f"{CHROMIUM} not found (run scripts/ensure_chromium.sh)")
+    browser = playwright_driver.chromium.launch(
+        executable_path=str(CHROMIUM), headless=True, args=["--no-sandbox", "--disable-gpu"]
+    )
+    yield browser
+    browser.close()
+
+
+def _fill_add_form(page, email: str) -> None:
+    page.get_by_label("First name").fill("Grace")
+    page.get_by_label("Last name").fill("Hopper")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Diagnosis (optional)").fill("Rotator cuff tear")
+    page.get_by_role("button", name="Add patient and send the invitation").click()
+    page.wait_for_load_state("networkidle")
+
+
+def test_a_patient_added_by_email_sets_their_password_and_sees_today(
+    onboarding_browser, live_server, settings, therapist, patient, exercises_catalog
+):
+    settings.SITE_URL = live_server.url
+    patient.email = "taken@example.org"
+    patient.save()
+    mail.outbox.clear()
+
+    context = onboarding_browser.new_context(viewport=PHONE)
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("Username").fill(therapist.username)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"{live_server.url}/therapist/")
+
+    _fill_add_form(page, "taken@example.org")  # an address in use: inline error, typed kept
+    assert page.locator("#id_add-email-error").inner_text() == (
+        "Another account already uses this email address."
+    )
+    assert page.get_by_label("First name").input_value() == "Grace"
+    assert page.get_by_label("Diagnosis (optional)").input_value() == "Rotator cuff tear"
+    assert mail.outbox == []
+
+    page.get_by_label("Email").fill("grace@example.org")
+    page.get_by_role("button", name="Add patient and send the invitation").click()
+    page.wait_for_load_state("networkidle")
+    grace = User.objects.get(email="grace@example.org")
+    assert page.url == f"{live_server.url}/therapist/patients/{grace.pk}/"
+    status = page.get_by_test_id("invite-status")
+    assert status.get_attribute("data-state") == "sent"
+    assert "grace@example.org" in status.inner_text()
+    assert len(mail.outbox) == 1 and mail.outbox[0].to == ["grace@example.org"]
+    services.routine_create(
+        therapist=therapist,
+        patient=grace,
+        title="Shoulder programme",
+        items=[{"exercise": exercises_catalog["shoulder_abduction"], "reps": 8, "per_week": 7}],
+    )
+    context.close()
+
+    link = re.search(r"(http://\S+/accounts/invite/\S+/)", mail.outbox[0].body).group(1)
+    assert link.startswith(live_server.url)
+    context = onboarding_browser.new_context(viewport=PHONE)
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    page.goto(link)
+    assert page.get_by_role("heading", level=1).inner_text() == "Set your password"
+    page.get_by_label("New password", exact=True).fill(NEW_PASSWORD)
+    page.get_by_label("The same password again").fill(NEW_PASSWORD)
+    page.get_by_role("button", name="Set my password").click()
+    page.wait_for_url(f"{live_server.url}/patient/")
+    assert page.get_by_role("heading", level=1).inner_text() == "Today's routine"
+    assert page.get_by_role("heading", name="Shoulder programme").is_visible()
+    grace.refresh_from_db()
+    assert grace.check_password(NEW_PASSWORD)
+
+    page.goto(link)  # single use
+    assert "already used" in page.get_by_test_id("invite-problem").inner_text()
+    context.close()
