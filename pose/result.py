@@ -31,7 +31,7 @@ import numpy as np
 from pose.errors import PoseError
 from pose.track import KeypointTrack, TrackError
 
-ENGINE_VERSION = "0.5.0"
+ENGINE_VERSION = "0.6.0"
 SCHEMA_VERSION = 1
 
 JsonScalar = str | int | float | bool | None

@@ -3,7 +3,7 @@ compared key by key and number by number.
 
 First recorded with the engine at commit 481a271 (the flat ``pose/`` layout), which the typed
 result reproduced exactly; recorded again for engine 0.5.0 (graded trust, body_rise, the new
-balance timing: see CHANGELOG.md). LiteRT float, 2 threads:
+balance timing: see CHANGELOG.md); 0.6.0 changed only the version field. LiteRT float, 2 threads:
 
     python -m pose analyze pose_1.mp4 --exercise shoulder_abduction --out pose_1_shoulder_abduction.json
     python -m pose score --keypoints pose_1_shoulder_abduction.json --exercise single_leg_stance \\
