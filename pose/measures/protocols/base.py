@@ -198,3 +198,20 @@ class Protocol:
                 f"known: {', '.join(sorted(known))}"
             )
         return self.params(**params)
+
+
+def timer_live_config(*, kind: str, seconds: float | None) -> dict[str, Any]:
+    """The live config of a protocol with nothing to count: the whole body in view (a stance is
+    judged from the feet up) and a timer ("timer" contract: kind "hold" counting up towards
+    ``seconds``, "countdown" or "stopwatch"; seconds a number or None)."""
+    return {
+        "joint": None,
+        "side": "both",
+        "direction": "increase",
+        "enter": None,
+        "exit": None,
+        "minRange": 20,
+        "needsWholeBody": True,
+        "targetSeconds": seconds,
+        "timer": {"kind": kind, "seconds": seconds},
+    }

@@ -42,6 +42,7 @@ from pose.measures.protocols.base import (
     ProtocolError,
     ProtocolMeasures,
     TrackSeries,
+    timer_live_config,
 )
 from pose.measures.rounding import rounded
 from pose.result import Measures, Outcome, OutcomePhase, Summary
@@ -228,18 +229,7 @@ def summary_line(measures: Measures) -> str:
 def live_config(params: dict[str, Any], hold_seconds: float | None = None) -> dict[str, Any]:
     """The whole body in view, and a hold timer: 10 s per stage, 40 s in all."""
     made = PROTOCOL.make(params)
-    total = made.target_seconds * len(STAGES)
-    return {
-        "joint": None,
-        "side": "both",
-        "direction": "increase",
-        "enter": None,
-        "exit": None,
-        "minRange": 20,
-        "needsWholeBody": True,
-        "targetSeconds": total,
-        "timer": {"kind": "hold", "seconds": total},
-    }
+    return timer_live_config(kind="hold", seconds=made.target_seconds * len(STAGES))
 
 
 PROTOCOL = Protocol(

@@ -20,6 +20,7 @@ from pose.measures.protocols.base import (
     ProtocolError,
     ProtocolMeasures,
     TrackSeries,
+    timer_live_config,
 )
 from pose.measures.rounding import rounded
 from pose.result import Balance, BalanceEvent, BalanceTrace, Measures, Summary, Sway
@@ -215,19 +216,7 @@ def live_config(params: dict[str, Any], hold_seconds: float | None = None) -> di
     """What the live page needs: the whole body in view, and the hold to time."""
     PROTOCOL.make(params)  # refuse parameters the engine would refuse
     target = params.get("target_seconds") or hold_seconds
-    return {
-        "joint": None,
-        "side": "both",
-        "direction": "increase",
-        "enter": None,
-        "exit": None,
-        "minRange": 20,
-        "needsWholeBody": True,  # the stance is judged from the feet up
-        "targetSeconds": target,
-        # The page shows a timer counting up towards the hold ("timer" contract: kind "hold",
-        # "countdown" or "stopwatch", seconds a number or None).
-        "timer": {"kind": "hold", "seconds": target},
-    }
+    return timer_live_config(kind="hold", seconds=target)
 
 
 PROTOCOL = Protocol(

@@ -54,6 +54,7 @@ from pose.measures.protocols.base import (
     ProtocolError,
     ProtocolMeasures,
     TrackSeries,
+    timer_live_config,
 )
 from pose.measures.protocols.chair_stand import (
     ONSET_BAND,
@@ -333,17 +334,7 @@ def summary_line(measures: Measures) -> str:
 def live_config(params: dict[str, Any], hold_seconds: float | None = None) -> dict[str, Any]:
     """The whole body in view and a stopwatch; nothing to count."""
     PROTOCOL.make(params)
-    return {
-        "joint": None,
-        "side": "both",
-        "direction": "increase",
-        "enter": None,
-        "exit": None,
-        "minRange": 20,
-        "needsWholeBody": True,
-        "targetSeconds": None,
-        "timer": {"kind": "stopwatch", "seconds": None},
-    }
+    return timer_live_config(kind="stopwatch", seconds=None)
 
 
 PROTOCOL = Protocol(
