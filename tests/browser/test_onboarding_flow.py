@@ -1,5 +1,6 @@
 """A therapist adds a patient by name and email in Chromium; the patient opens the emailed
-invitation, chooses a password and lands, signed in, on today's routine.
+invitation, chooses a password, lands on today's routine, signs in again later; opens the exercise
+with its demonstration, sends a video and sees it on their progress page.
 
 The live server runs in this process, so the invitation is read from Django's locmem outbox.
 """
@@ -13,7 +14,7 @@ from pathlib import Path
 import pytest
 from django.core import mail
 
-from tests.support.shared_data import PASSWORD, skip_or_fail
+from tests.support.shared_data import PASSWORD, require_testdata, skip_or_fail
 from therapy import services
 from therapy.models import User
 
@@ -47,8 +48,8 @@ def _fill_add_form(page, email: str) -> None:
     page.wait_for_load_state("networkidle")
 
 
-def test_a_patient_added_by_email_sets_their_password_and_sees_today(
-    onboarding_browser, live_server, settings, therapist, patient, exercises_catalog
+def test_invite_to_password_to_today_demo_upload_and_progress(
+    onboarding_browser, live_server, settings, therapist, patient, exercises_catalog, eager_analysis
 ):
     settings.SITE_URL = live_server.url
     patient.email = "taken@example.org"
@@ -104,6 +105,34 @@ def test_a_patient_added_by_email_sets_their_password_and_sees_today(
     assert page.get_by_role("heading", name="Shoulder programme").is_visible()
     grace.refresh_from_db()
     assert grace.check_password(NEW_PASSWORD)
+    context.close()
+
+    # Later, on another device: signing in with the chosen password lands on Today.
+    context = onboarding_browser.new_context(viewport=PHONE)
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("Username").fill(grace.username)
+    page.get_by_label("Password", exact=True).fill(NEW_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"{live_server.url}/patient/")
+    assert page.get_by_role("heading", name="Shoulder programme").is_visible()
+
+    # Today's exercise: its demonstration, then a video sent from the phone, then progress.
+    page.get_by_role("link", name="Start Shoulder abduction").click()
+    page.wait_for_selector("#demo-canvas")
+    page.get_by_label("Video", exact=True).set_input_files(str(require_testdata("pose_1.mp4")))
+    page.get_by_role("button", name="Send this video").click()
+    # The analysis runs in the live server's thread: allow for a loaded machine, and say how
+    # it ended rather than only that "done" never came.
+    result = page.wait_for_selector(
+        "#result[data-status=done], #result[data-status=failed]", timeout=120_000
+    )
+    assert result.get_attribute("data-status") == "done", result.inner_text()
+    page.goto(f"{live_server.url}/patient/progress/")
+    trend = page.get_by_test_id("progress-trend")
+    assert trend.count() == 1 and "Shoulder abduction" in trend.inner_text()
+    assert grace.sessions.get().status == "done"
 
     page.goto(link)  # single use
     assert "already used" in page.get_by_test_id("invite-problem").inner_text()

@@ -23,14 +23,12 @@ from therapy.selectors.reporting import (
 )
 from therapy.selectors.results import measure_label, result_measures, trends_for_patient
 from therapy.selectors.routines import (
-    TodayItem,
     routine_get_for_user,
     routine_item_current,
     routine_item_for_patient,
     routine_list_for_user,
     routine_revisions,
     routines_active,
-    todays_routine,
 )
 from therapy.selectors.sessions import (
     session_done_result,
@@ -44,7 +42,6 @@ __all__ = [
     "CSV_COLUMNS",
     "Flag",
     "PatientRow",
-    "TodayItem",
     "adherence_for_patient",
     "adherence_for_patients",
     "adherence_history",
@@ -67,7 +64,6 @@ __all__ = [
     "session_list_for_user",
     "session_note_list",
     "sessions_with_results",
-    "todays_routine",
     "trends_for_patient",
     "week_bounds",
     "week_start_of",

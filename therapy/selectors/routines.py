@@ -3,15 +3,12 @@ patient: their own), and what a patient has to do this week."""
 
 from __future__ import annotations
 
-from collections import defaultdict
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from exercises.models import Exercise
 from therapy.models import (
     ExerciseSession,
     Routine,
@@ -20,7 +17,7 @@ from therapy.models import (
     SessionStatus,
     User,
 )
-from therapy.selectors.adherence import week_bounds, week_start_of
+from therapy.selectors.adherence import week_start_of
 
 
 def routine_list_for_user(*, user: User) -> QuerySet[Routine]:
@@ -75,60 +72,6 @@ def routines_active(*, patient: User, day: date | None = None):
         .select_related("therapist")
         .prefetch_related("items__exercise")
     )
-
-
-@dataclass
-class TodayItem:
-    item: RoutineItem
-    exercise: Exercise
-    done_this_week: int
-    prescribed_per_week: int
-    pending: int = 0
-
-    @property
-    def remaining(self) -> int:
-        return max(self.prescribed_per_week - self.done_this_week, 0)
-
-    @property
-    def complete(self) -> bool:
-        return self.done_this_week >= self.prescribed_per_week
-
-
-def todays_routine(*, patient: User) -> list[dict[str, Any]]:
-    """Active routines with, per current item, the sessions done this week (by exercise)."""
-    start, end = week_bounds(week_start_of())
-    week = ExerciseSession.objects.filter(
-        patient=patient, created_at__gte=start, created_at__lt=end
-    )
-    counts: dict[tuple[int, int], dict[str, int]] = defaultdict(lambda: {"done": 0, "pending": 0})
-    rows = week.values("routine_item__routine_id", "routine_item__exercise_id", "status").annotate(
-        n=Count("id")
-    )
-    for row in rows:
-        key = (row["routine_item__routine_id"], row["routine_item__exercise_id"])
-        if row["status"] == SessionStatus.DONE:
-            counts[key]["done"] += row["n"]
-        elif row["status"] in (SessionStatus.QUEUED, SessionStatus.PROCESSING):
-            counts[key]["pending"] += row["n"]
-    out = []
-    for routine in routines_active(patient=patient):
-        items = [i for i in routine.items.all() if i.retired_at is None]
-        out.append(
-            {
-                "routine": routine,
-                "items": [
-                    TodayItem(
-                        item=i,
-                        exercise=i.exercise,
-                        done_this_week=counts[(routine.pk, i.exercise_id)]["done"],
-                        prescribed_per_week=i.per_week,
-                        pending=counts[(routine.pk, i.exercise_id)]["pending"],
-                    )
-                    for i in items
-                ],
-            }
-        )
-    return out
 
 
 def today_plan(*, patient: User) -> dict[str, Any]:
