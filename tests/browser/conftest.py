@@ -98,6 +98,16 @@ def browser(chromium_path, pose_clip_y4m, playwright_driver):
     browser.close()
 
 
+@pytest.fixture(scope="module")
+def plain_browser(chromium_path, playwright_driver):
+    """Chromium without a camera, for pages that only read what is stored."""
+    browser = playwright_driver.chromium.launch(
+        executable_path=str(chromium_path), headless=True, args=CHROMIUM_ARGS
+    )
+    yield browser
+    browser.close()
+
+
 @pytest.fixture
 def screenshot_dir() -> Path:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
@@ -131,6 +141,7 @@ def log_in(page, base: str, username: str) -> None:
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_load_state("networkidle")
+    assert "/accounts/login/" not in page.url, f"{username} could not sign in"
 
 
 def new_page(browser, viewport, requests: list[str], *, init_script: str | None = None):

@@ -13,23 +13,20 @@ except under CI=true.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 
+from tests.browser.conftest import DESKTOP, PHONE, log_in
 from tests.support.sessions import (
     graded_result,
     make_clip_session,
     make_done_session,
     recorded_result,
 )
-from tests.support.shared_data import PASSWORD, skip_or_fail
+from tests.support.shared_data import skip_or_fail
 
-CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
-PHONE = {"width": 390, "height": 844}
-DESKTOP = {"width": 1280, "height": 900}
 # WCAG 2.0-2.2 A and AA (2.2 brings target-size: 24x24 CSS px) and axe's best practices.
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
 BLOCKING = {"serious", "critical"}
@@ -65,16 +62,10 @@ SMALL_TARGETS = """() => [...document.querySelectorAll(
 
 
 @pytest.fixture(scope="module")
-def axe_browser(playwright_driver):
-    if not CHROMIUM.is_file():
-        skip_or_fail(f"{CHROMIUM} not found (run scripts/ensure_chromium.sh)")
+def axe_browser(plain_browser):
     if not AXE.is_file():
         skip_or_fail(f"{AXE} not found (run `npm ci`)")
-    browser = playwright_driver.chromium.launch(
-        executable_path=str(CHROMIUM), headless=True, args=["--no-sandbox", "--disable-gpu"]
-    )
-    yield browser
-    browser.close()
+    return plain_browser
 
 
 def _world(therapist, patient, routine):
@@ -213,12 +204,7 @@ def _logged_in(browser, base: str, username: str | None):
     page = context.new_page()
     page.set_default_timeout(15_000)
     if username:
-        page.goto(f"{base}/accounts/login/")
-        page.get_by_label("Username").fill(username)
-        page.get_by_label("Password").fill(PASSWORD)
-        page.get_by_role("button", name="Sign in").click()
-        page.wait_for_load_state("networkidle")
-        assert "/accounts/login/" not in page.url, f"{username} could not sign in"
+        log_in(page, base, username)
     return context, page
 
 

@@ -1,35 +1,20 @@
 """A patient scores a session 9/10 for pain in Chromium; their therapist's dashboard lists them
 first, with the flag's label and detail, and the therapist got exactly one email about it.
 
-Celery runs in-process (eager) so the email task sends into Django's locmem outbox; the
-browser here needs no camera.
+Celery runs in-process (``eager_analysis``) so the email task sends into Django's locmem
+outbox. The browser and page helpers are tests/browser/conftest.py's.
 """
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import pytest
 from django.core import mail
 
+from tests.browser.conftest import DESKTOP, PHONE, log_in
 from tests.support.sessions import make_done_session
-from tests.support.shared_data import PASSWORD, skip_or_fail
+from tests.support.shared_data import PASSWORD
 from therapy import services
 from therapy.models import Role, User
-
-CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-PHONE = {"width": 390, "height": 844}
 
 pytestmark = [
     pytest.mark.browser,
@@ -37,37 +22,8 @@ pytestmark = [
 ]
 
 
-@pytest.fixture(scope="module")
-def flags_browser(playwright_driver):
-    if not CHROMIUM.is_file():
-        skip_or_fail(f"{CHROMIUM} not found (run scripts/ensure_chromium.sh)")
-    browser = playwright_driver.chromium.launch(
-        executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
-    )
-    yield browser
-    browser.close()
-
-
-@pytest.fixture
-def eager_tasks():
-    from config.celery_app import app
-
-    old = app.conf.task_always_eager, app.conf.task_eager_propagates
-    app.conf.task_always_eager = app.conf.task_eager_propagates = True
-    yield
-    app.conf.task_always_eager, app.conf.task_eager_propagates = old
-
-
-def _log_in(page, base: str, username: str) -> None:
-    page.goto(f"{base}/accounts/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_load_state("networkidle")
-
-
 def test_pain_nine_flags_the_patient_first_and_emails_once(
-    flags_browser, live_server, therapist, patient, routine, exercises_catalog, eager_tasks
+    browser, live_server, therapist, patient, routine, exercises_catalog, eager_analysis
 ):
     therapist.email = "therapist@clinic.example"
     therapist.save()
@@ -85,10 +41,10 @@ def test_pain_nine_flags_the_patient_first_and_emails_once(
     session = make_done_session(patient=patient, routine_item=routine.items.get())
     base = live_server.url
 
-    context = flags_browser.new_context(viewport=PHONE)
+    context = browser.new_context(viewport=PHONE)
     page = context.new_page()
     page.set_default_timeout(20_000)
-    _log_in(page, base, patient.username)
+    log_in(page, base, patient.username)
     page.goto(f"{base}/patient/sessions/{session.pk}/")
     page.get_by_label("Pain during this exercise").select_option("9")
     page.get_by_role("button", name="Save").click()
@@ -100,10 +56,10 @@ def test_pain_nine_flags_the_patient_first_and_emails_once(
     assert mail.outbox[0].to == ["therapist@clinic.example"]
     assert "High pain" in mail.outbox[0].subject
 
-    context = flags_browser.new_context(viewport=PHONE)
+    context = browser.new_context(viewport=PHONE)
     page = context.new_page()
     page.set_default_timeout(20_000)
-    _log_in(page, base, therapist.username)
+    log_in(page, base, therapist.username)
     page.goto(f"{base}/therapist/")
     rows = page.get_by_test_id("patient-row")
     assert rows.count() == 2
@@ -126,7 +82,7 @@ def test_pain_nine_flags_the_patient_first_and_emails_once(
 
 
 def test_trend_chart_spaces_sessions_by_time_with_pain_on_its_own_axis(
-    flags_browser, live_server, therapist, patient, routine
+    browser, live_server, therapist, patient, routine
 ):
     import datetime as dt
 
@@ -141,12 +97,12 @@ def test_trend_chart_spaces_sessions_by_time_with_pain_on_its_own_axis(
         ExerciseSession.objects.filter(pk=s.pk).update(
             created_at=start + dt.timedelta(days=days), pain_score=pain
         )
-    context = flags_browser.new_context(viewport={"width": 1280, "height": 900})
+    context = browser.new_context(viewport=DESKTOP)
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.set_default_timeout(20_000)
-    _log_in(page, live_server.url, therapist.username)
+    log_in(page, live_server.url, therapist.username)
     page.goto(f"{live_server.url}/therapist/patients/{patient.pk}/")
     canvas = page.locator("canvas.trend-chart").first
     canvas.wait_for()

@@ -5,17 +5,11 @@ count falls to 0."""
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import pytest
 
+from tests.browser.conftest import PHONE, log_in
 from tests.support.sessions import make_done_session
-from tests.support.shared_data import PASSWORD, skip_or_fail
 from therapy.models import Message
-
-CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
-PHONE = {"width": 390, "height": 844}
 
 pytestmark = [
     pytest.mark.browser,
@@ -23,32 +17,16 @@ pytestmark = [
 ]
 
 
-@pytest.fixture(scope="module")
-def messages_browser(playwright_driver):
-    if not CHROMIUM.is_file():
-        skip_or_fail(f"{CHROMIUM} not found (run scripts/ensure_chromium.sh)")
-    browser = playwright_driver.chromium.launch(
-        executable_path=str(CHROMIUM), headless=True, args=["--no-sandbox", "--disable-gpu"]
-    )
-    yield browser
-    browser.close()
-
-
 def _signed_in(browser, base: str, username: str):
     context = browser.new_context(viewport=PHONE, device_scale_factor=1)
     page = context.new_page()
     page.set_default_timeout(15_000)
-    page.goto(f"{base}/accounts/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_load_state("networkidle")
-    assert "/accounts/login/" not in page.url
+    log_in(page, base, username)
     return context, page
 
 
 def test_note_for_the_patient_reply_and_unread_counts(
-    messages_browser, live_server, therapist, patient, routine
+    plain_browser, live_server, therapist, patient, routine
 ):
     from playwright.sync_api import expect
 
@@ -56,7 +34,7 @@ def test_note_for_the_patient_reply_and_unread_counts(
     base = live_server.url
 
     # The therapist writes a note for the patient on the session's review page.
-    context, page = _signed_in(messages_browser, base, therapist.username)
+    context, page = _signed_in(plain_browser, base, therapist.username)
     page.goto(f"{base}/therapist/sessions/{session.pk}/")
     page.get_by_label("Note", exact=True).fill("Go a little slower on the way down.")
     page.get_by_label("For the patient").check()
@@ -66,7 +44,7 @@ def test_note_for_the_patient_reply_and_unread_counts(
     context.close()
 
     # The patient: a badge in the nav, the note on the session page, a reply.
-    context, page = _signed_in(messages_browser, base, patient.username)
+    context, page = _signed_in(plain_browser, base, patient.username)
     badge = page.get_by_role("navigation").get_by_test_id("unread-badge")
     expect(badge).to_have_text("(1 unread)")
     page.goto(f"{base}/patient/sessions/{session.pk}/")
@@ -85,7 +63,7 @@ def test_note_for_the_patient_reply_and_unread_counts(
     context.close()
 
     # The therapist: the reply is unread on the dashboard and in the nav until opened.
-    context, page = _signed_in(messages_browser, base, therapist.username)
+    context, page = _signed_in(plain_browser, base, therapist.username)
     page.goto(f"{base}/therapist/")
     expect(page.get_by_role("navigation").get_by_test_id("unread-badge")).to_have_text(
         "(1 unread messages)"

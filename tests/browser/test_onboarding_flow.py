@@ -7,36 +7,22 @@ The live server runs in this process, so the invitation is read from Django's lo
 
 from __future__ import annotations
 
-import os
 import re
-from pathlib import Path
 
 import pytest
 from django.core import mail
 
-from tests.support.shared_data import PASSWORD, require_testdata, skip_or_fail
+from tests.browser.conftest import PHONE
+from tests.support.shared_data import PASSWORD, require_testdata
 from therapy import services
 from therapy.models import User
 
-CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
-PHONE = {"width": 390, "height": 844}
 NEW_PASSWORD = "knees-and-shoulders-2026"
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-
-
-@pytest.fixture(scope="module")
-def onboarding_browser(playwright_driver):
-    if not CHROMIUM.is_file():
-        skip_or_fail(f"{CHROMIUM} not found (run scripts/ensure_chromium.sh)")
-    browser = playwright_driver.chromium.launch(
-        executable_path=str(CHROMIUM), headless=True, args=["--no-sandbox", "--disable-gpu"]
-    )
-    yield browser
-    browser.close()
 
 
 def _fill_add_form(page, email: str) -> None:
@@ -49,14 +35,14 @@ def _fill_add_form(page, email: str) -> None:
 
 
 def test_invite_to_password_to_today_demo_upload_and_progress(
-    onboarding_browser, live_server, settings, therapist, patient, exercises_catalog, eager_analysis
+    plain_browser, live_server, settings, therapist, patient, exercises_catalog, eager_analysis
 ):
     settings.SITE_URL = live_server.url
     patient.email = "taken@example.org"
     patient.save()
     mail.outbox.clear()
 
-    context = onboarding_browser.new_context(viewport=PHONE)
+    context = plain_browser.new_context(viewport=PHONE)
     page = context.new_page()
     page.set_default_timeout(30_000)
     page.goto(f"{live_server.url}/accounts/login/")
@@ -92,7 +78,7 @@ def test_invite_to_password_to_today_demo_upload_and_progress(
 
     link = re.search(r"(http://\S+/accounts/invite/\S+/)", mail.outbox[0].body).group(1)
     assert link.startswith(live_server.url)
-    context = onboarding_browser.new_context(viewport=PHONE)
+    context = plain_browser.new_context(viewport=PHONE)
     page = context.new_page()
     page.set_default_timeout(30_000)
     page.goto(link)
@@ -108,7 +94,7 @@ def test_invite_to_password_to_today_demo_upload_and_progress(
     context.close()
 
     # Later, on another device: signing in with the chosen password lands on Today.
-    context = onboarding_browser.new_context(viewport=PHONE)
+    context = plain_browser.new_context(viewport=PHONE)
     page = context.new_page()
     page.set_default_timeout(30_000)
     page.goto(f"{live_server.url}/accounts/login/")

@@ -9,17 +9,13 @@ except under CI=true.
 from __future__ import annotations
 
 import datetime as dt
-import os
-from pathlib import Path
 
 import pytest
 
+from tests.browser.conftest import PHONE, log_in
 from tests.support.sessions import make_done_session
-from tests.support.shared_data import PASSWORD, skip_or_fail
 from therapy import services
 from therapy.models import ExerciseSession
-
-CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 
 pytestmark = [
     pytest.mark.browser,
@@ -27,32 +23,15 @@ pytestmark = [
 ]
 
 
-@pytest.fixture(scope="module")
-def browser(playwright_driver):
-    if not CHROMIUM.is_file():
-        skip_or_fail(f"{CHROMIUM} not found (run scripts/ensure_chromium.sh)")
-    browser = playwright_driver.chromium.launch(
-        executable_path=str(CHROMIUM), headless=True, args=["--no-sandbox", "--disable-gpu"]
-    )
-    yield browser
-    browser.close()
-
-
 def _log_in(context, base):
-    from playwright.sync_api import expect
-
     page = context.new_page()
     page.set_default_timeout(15_000)
-    page.goto(f"{base}/accounts/login/")
-    page.get_by_label("Username").fill("patient")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page).not_to_have_url(f"{base}/accounts/login/")
+    log_in(page, base, "patient")
     return page
 
 
 def test_today_demo_and_progress(
-    browser, live_server, therapist, patient, routine, exercises_catalog
+    plain_browser, live_server, therapist, patient, routine, exercises_catalog
 ):
     from playwright.sync_api import expect
 
@@ -74,7 +53,7 @@ def test_today_demo_and_progress(
         )
 
     base = live_server.url
-    context = browser.new_context(viewport={"width": 390, "height": 844})
+    context = plain_browser.new_context(viewport=PHONE)
     page = _log_in(context, base)
 
     # Today: the shoulder exercise is due (listed first), the squat done with its next day.
@@ -113,10 +92,10 @@ def test_today_demo_and_progress(
     context.close()
 
 
-def test_reduced_motion_shows_a_still_until_play(browser, live_server, patient, routine):
+def test_reduced_motion_shows_a_still_until_play(plain_browser, live_server, patient, routine):
     from playwright.sync_api import expect
 
-    context = browser.new_context(viewport={"width": 390, "height": 844}, reduced_motion="reduce")
+    context = plain_browser.new_context(viewport=PHONE, reduced_motion="reduce")
     page = _log_in(context, live_server.url)
     page.goto(f"{live_server.url}/patient/exercise/{routine.items.get().pk}/")
     canvas = page.locator("#demo-canvas")

@@ -11,15 +11,13 @@ from __future__ import annotations
 
 import csv
 import io
-import os
-from pathlib import Path
 
 import pytest
 
+from tests.browser.conftest import DESKTOP
 from tests.support.sessions import graded_result, make_done_session, recorded_result
-from tests.support.shared_data import PASSWORD, skip_or_fail
+from tests.support.shared_data import PASSWORD
 
-CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 HIDDEN = "The shoulders and elbows were seen in 31% of the clip: film again with the arms in view."
 SIDE = "Shoulder angles read low: the clip was filmed from the side, not from the front."
 
@@ -31,20 +29,8 @@ pytestmark = [
 ]
 
 
-@pytest.fixture(scope="module")
-def browser(playwright_driver):
-    if not CHROMIUM.is_file():
-        skip_or_fail(f"{CHROMIUM} not found (run scripts/ensure_chromium.sh)")
-    # No fake camera: these pages only read stored results.
-    browser = playwright_driver.chromium.launch(
-        executable_path=str(CHROMIUM), headless=True, args=["--no-sandbox", "--disable-gpu"]
-    )
-    yield browser
-    browser.close()
-
-
 def test_withheld_reason_and_one_count_everywhere(
-    browser, live_server, therapist, patient, routine
+    plain_browser, live_server, therapist, patient, routine
 ):
     from playwright.sync_api import expect
 
@@ -61,7 +47,7 @@ def test_withheld_reason_and_one_count_everywhere(
         output=graded_result(recorded, range=("check", [SIDE])),
     )
     base = live_server.url
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context = plain_browser.new_context(viewport=DESKTOP)
     page = context.new_page()
     page.set_default_timeout(10_000)
     page.goto(f"{base}/accounts/login/")
