@@ -16,10 +16,16 @@ app = Celery("therapose")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
-# Workers yield the cores to the web server: every worker process runs at this nice level
-# (THERAPOSE_WORKER_NICE, default 10; 0 leaves it alone), so status polls stay fast while every
-# worker is busy (README, "Throughput").
+# Workers yield the cores to the web server, so status polls stay fast while every worker is
+# busy (README, "Throughput"; figures in docs/performance.md):
+# - every worker process runs at nice THERAPOSE_WORKER_NICE (default 10; 0 leaves it alone);
+# - the pool's children, which do the analyses, also run under Linux's SCHED_IDLE policy
+#   (THERAPOSE_WORKER_SCHED=idle, the default; "normal" keeps the nice level only): they take
+#   a core only when nothing else wants it, so a web request never waits behind an analysis,
+#   and when the web is idle they run at full speed. The worker's main process (which talks to
+#   the broker) keeps the nice level only, so it is never starved.
 WORKER_NICE = int(os.environ.get("THERAPOSE_WORKER_NICE", "10"))
+WORKER_SCHED = os.environ.get("THERAPOSE_WORKER_SCHED", "idle").strip().lower()
 
 
 def lower_priority(nice: int = WORKER_NICE) -> int:
@@ -28,6 +34,19 @@ def lower_priority(nice: int = WORKER_NICE) -> int:
     if nice > current:
         os.setpriority(os.PRIO_PROCESS, 0, min(19, nice))
     return os.getpriority(os.PRIO_PROCESS, 0)
+
+
+def idle_policy(policy: str = WORKER_SCHED) -> bool:
+    """Put this process (and the threads it starts later) under SCHED_IDLE when ``policy`` is
+    "idle" and the system has it (Linux); True when it is now under SCHED_IDLE. Lowering one's
+    own policy needs no privilege."""
+    if policy != "idle" or not hasattr(os, "SCHED_IDLE"):
+        return False
+    try:
+        os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
+    except OSError:  # a sandbox that forbids it: the nice level still applies
+        return False
+    return os.sched_getscheduler(0) == os.SCHED_IDLE
 
 
 def share_cores(concurrency: int, environ=os.environ) -> None:
@@ -51,3 +70,4 @@ def _worker_yields_to_the_web(sender=None, **_kwargs) -> None:
 @worker_process_init.connect
 def _pool_process_yields_to_the_web(**_kwargs) -> None:
     lower_priority()
+    idle_policy()

@@ -32,18 +32,21 @@ ROOT = Path(__file__).resolve().parents[2]
 # name -> (worker processes, prefork children each, extra environment). "before" is the layout
 # of issue 19 (two workers, two inference threads each, at the web's priority); "default" is
 # what `make run` and the README's production notes start now (one worker with a child per
-# core: one inference thread each, decoding in the loop, at nice 10).
+# core: one inference thread each, decoding in the loop, at nice 10, the children under
+# SCHED_IDLE); "nice-only" is the default without SCHED_IDLE.
 CONFIGS: dict[str, tuple[int, int, dict[str, str]]] = {
     "before": (
         2,
         1,
         {
             "THERAPOSE_WORKER_NICE": "0",
+            "THERAPOSE_WORKER_SCHED": "normal",
             "THERAPOSE_THREADS": "2",
             "THERAPOSE_THREAD_PLAN": "overlap",
         },
     ),
     "default": (1, os.cpu_count() or 1, {}),
+    "nice-only": (1, os.cpu_count() or 1, {"THERAPOSE_WORKER_SCHED": "normal"}),
     "children-overlap": (1, os.cpu_count() or 1, {"THERAPOSE_THREAD_PLAN": "overlap"}),
     "one-worker-all-threads": (1, 1, {}),
 }
@@ -164,7 +167,12 @@ def main() -> int:
                 DJANGO_DEBUG="0",
                 **extra,
             )
-            for key in ("THERAPOSE_WORKER_NICE", "THERAPOSE_THREADS", "THERAPOSE_THREAD_PLAN"):
+            for key in (
+                "THERAPOSE_WORKER_NICE",
+                "THERAPOSE_WORKER_SCHED",
+                "THERAPOSE_THREADS",
+                "THERAPOSE_THREAD_PLAN",
+            ):
                 if key not in extra:
                     env.pop(key, None)  # the configuration's defaults, not this shell's
             print(

@@ -1,5 +1,6 @@
 """Workers yield the cores to the web: a real worker's processes run at THERAPOSE_WORKER_NICE,
-and the cores are shared between its children (one inference thread each)."""
+its children (the analyses) under SCHED_IDLE unless THERAPOSE_WORKER_SCHED=normal, and the cores
+are shared between its children (one inference thread each)."""
 
 from __future__ import annotations
 
@@ -18,9 +19,11 @@ def _nice(pid: int) -> int:
     return os.getpriority(os.PRIO_PROCESS, pid)
 
 
-@pytest.mark.parametrize("nice", ["7", None])
-def test_a_real_worker_and_its_children_run_at_the_nice_level(tmp_path, settings, nice):
+@pytest.mark.parametrize(("nice", "sched"), [("7", "normal"), (None, None)])
+def test_a_real_worker_and_its_children_run_at_the_nice_level(tmp_path, settings, nice, sched):
     extra = {"THERAPOSE_WORKER_NICE": nice} if nice is not None else {}
+    if sched is not None:
+        extra["THERAPOSE_WORKER_SCHED"] = sched
     env = worker_env(
         media_root=tmp_path / "media",
         broker_url=settings.CELERY_BROKER_URL,
@@ -29,6 +32,7 @@ def test_a_real_worker_and_its_children_run_at_the_nice_level(tmp_path, settings
     )
     if nice is None:
         env.pop("THERAPOSE_WORKER_NICE", None)  # the default: 10
+        env.pop("THERAPOSE_WORKER_SCHED", None)  # the default: idle
     # A queue of its own: this worker must never take another test's tasks.
     worker = WorkerProcess(
         env=env, log_path=tmp_path / "worker.log", concurrency=2, queues="nice-test", name="nice"
@@ -43,6 +47,11 @@ def test_a_real_worker_and_its_children_run_at_the_nice_level(tmp_path, settings
         expected = max(_nice(os.getpid()), int(nice or 10))
         assert _nice(worker.process.pid) == expected
         assert [_nice(pid) for pid in children] == [expected, expected]
+        # The analyses take a core only when nothing else wants it; the main process, which
+        # talks to the broker, is never starved.
+        child_policy = os.SCHED_IDLE if sched is None else os.SCHED_OTHER
+        assert [os.sched_getscheduler(pid) for pid in children] == [child_policy] * 2
+        assert os.sched_getscheduler(worker.process.pid) == os.SCHED_OTHER
     finally:
         worker.stop()
 
