@@ -126,3 +126,14 @@ def api_client_for():
         return client
 
     return make
+
+
+@pytest.fixture
+def eager_celery():
+    """Celery tasks run in-process when sent (``.delay()``), errors raised to the caller."""
+    from config.celery_app import app
+
+    old = app.conf.task_always_eager, app.conf.task_eager_propagates
+    app.conf.task_always_eager = app.conf.task_eager_propagates = True
+    yield
+    app.conf.task_always_eager, app.conf.task_eager_propagates = old

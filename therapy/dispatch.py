@@ -17,22 +17,41 @@ from django.db import transaction
 logger = logging.getLogger(__name__)
 
 SESSION_ANALYZE_TASK = "therapy.tasks.session_analyze_task"
+MESSAGE_NOTICE_SEND_TASK = "therapy.tasks.message_notice_send_task"
+
+
+def _delay_on_commit(task_name: str, *args, broker_down: str) -> None:
+    """Send ``task_name(*args)`` once the current transaction commits. A broker that cannot be
+    reached then is logged (``broker_down``, %-formatted with ``args``), not raised: what was
+    committed stands."""
+    # Looked up now, not in the callback: a task missing from the registry is a deployment
+    # error that must fail the request, not pass for a broker outage.
+    task = current_app.tasks[task_name]
+
+    def send() -> None:
+        try:
+            task.delay(*args)
+        except Exception:
+            logger.exception(broker_down, *args)
+
+    transaction.on_commit(send)
 
 
 def session_analysis_enqueue(*, session_id: int) -> None:
     """Send the analysis of a session once the current transaction commits."""
-    # Looked up now, not in the callback: a task missing from the registry is a deployment
-    # error that must fail the request, not pass for a broker outage.
-    task = current_app.tasks[SESSION_ANALYZE_TASK]
+    # A broker that is down leaves the session saved as queued: the stuck-session sweep sends it
+    # again once the broker is back, so the upload still succeeds.
+    _delay_on_commit(
+        SESSION_ANALYZE_TASK,
+        session_id,
+        broker_down="session %s: could not reach the broker; left for the sweep",
+    )
 
-    def send() -> None:
-        try:
-            task.delay(session_id)
-        except Exception:
-            # The broker is down. The session is saved as queued: the stuck-session sweep
-            # sends it again once the broker is back, so the upload still succeeds.
-            logger.exception(
-                "session %s: could not reach the broker; left for the sweep", session_id
-            )
 
-    transaction.on_commit(send)
+def message_notice_enqueue(*, message_id: int) -> None:
+    """Send the therapist's email about a patient's message once the message is committed."""
+    _delay_on_commit(
+        MESSAGE_NOTICE_SEND_TASK,
+        message_id,
+        broker_down="message %s: could not reach the broker; no email about it",
+    )

@@ -17,6 +17,7 @@ from celery.exceptions import SoftTimeLimitExceeded
 from celery.signals import worker_ready
 from django.db import InterfaceError, OperationalError, connections
 
+from therapy.services.message_notices import message_notice_send
 from therapy.services.notifications import flag_notice_send, flags_check_all
 from therapy.services.reminders import reminders_send_due
 from therapy.services.sessions import (
@@ -69,6 +70,15 @@ def flag_notice_send_task(self, notice_id: int) -> None:
     """Email a therapist about one flag; sends nothing when it was sent already."""
     try:
         flag_notice_send(notice_id=notice_id)
+    except (OSError, OperationalError, InterfaceError) as exc:  # SMTP or database unreachable
+        raise self.retry(exc=exc) from exc
+
+
+@shared_task(bind=True, acks_late=True, max_retries=5, default_retry_delay=60)
+def message_notice_send_task(self, message_id: int) -> None:
+    """Email a therapist that a patient wrote; nothing when they have read it since."""
+    try:
+        message_notice_send(message_id=message_id)
     except (OSError, OperationalError, InterfaceError) as exc:  # SMTP or database unreachable
         raise self.retry(exc=exc) from exc
 

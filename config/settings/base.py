@@ -60,6 +60,11 @@ LOGIN_LOCKOUT_SECONDS = env.int("THERAPOSE_LOGIN_LOCKOUT_SECONDS", default=900)
 # until the window ends: bounds password spraying and the CPU spent hashing (therapy/auth.py).
 LOGIN_THROTTLE_ADDRESS_FAILURES = env.int("THERAPOSE_LOGIN_THROTTLE_ADDRESS_FAILURES", default=20)
 LOGIN_THROTTLE_SECONDS = env.int("THERAPOSE_LOGIN_THROTTLE_SECONDS", default=600)
+# Password reset requests (therapy/reset_limits.py): per client address, this many in the
+# window, then 429; per email address, one email per PASSWORD_RESET_EMAIL_SECONDS (0: no limit).
+PASSWORD_RESET_ADDRESS_LIMIT = env.int("THERAPOSE_PASSWORD_RESET_ADDRESS_LIMIT", default=5)
+PASSWORD_RESET_WINDOW_SECONDS = env.int("THERAPOSE_PASSWORD_RESET_WINDOW_SECONDS", default=3600)
+PASSWORD_RESET_EMAIL_SECONDS = env.int("THERAPOSE_PASSWORD_RESET_EMAIL_SECONDS", default=300)
 # Reverse proxies (exact addresses) whose X-Forwarded-For names the client; empty: the client
 # is REMOTE_ADDR and X-Forwarded-For is ignored.
 TRUSTED_PROXIES = env.list("THERAPOSE_TRUSTED_PROXIES", default=[])
@@ -247,6 +252,8 @@ CELERY_BEAT_SCHEDULE = {
 FLAG_CHECK_SECONDS = env.float("THERAPOSE_FLAG_CHECK_SECONDS", default=3600.0)
 CELERY_TASK_ROUTES["therapy.tasks.flags_check_all_task"] = {"queue": "pose"}
 CELERY_TASK_ROUTES["therapy.tasks.flag_notice_send_task"] = {"queue": "pose"}
+# A patient's message: their therapist's email (therapy/services/message_notices.py).
+CELERY_TASK_ROUTES["therapy.tasks.message_notice_send_task"] = {"queue": "pose"}
 CELERY_BEAT_SCHEDULE["check-flags"] = {
     "task": "therapy.tasks.flags_check_all_task",
     "schedule": FLAG_CHECK_SECONDS,

@@ -19,8 +19,10 @@ CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=os.environ["REDIS_URL"])
 CELERY_BROKER_TRANSPORT_OPTIONS = celery_transport_options(CELERY_BROKER_URL)
 MIDDLEWARE = [m for m in MIDDLEWARE if "whitenoise" not in m]  # noqa: F405
 # Rate limits and the login lockout are counted in a per-process cache that no test clears:
-# keep them out of the way here; tests/reliability/test_security.py and
-# test_login_and_storage.py set real values.
+# keep them out of the way here; tests/reliability/test_security.py,
+# test_login_and_storage.py and tests/therapy/test_password_reset_limits.py set real values.
 API_THROTTLE_RATES = {scope: "100000/min" for scope in API_THROTTLE_RATES}  # noqa: F405
 LOGIN_LOCKOUT_ATTEMPTS = 1000
 LOGIN_THROTTLE_ADDRESS_FAILURES = 100000
+PASSWORD_RESET_ADDRESS_LIMIT = 100000
+PASSWORD_RESET_EMAIL_SECONDS = 0

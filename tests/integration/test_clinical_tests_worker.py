@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.support.clinical_specs import clinical_tracks, upload_body
-from tests.support.worker_process import WorkerProcess, purge_pose_queue, worker_env
+from tests.support.worker_process import purge_pose_queue, start_worker
 from therapy import services
 from therapy.models import SessionStatus
 
@@ -32,20 +32,10 @@ def media_root(settings, worker_media):
 
 @pytest.fixture(scope="module")
 def worker(django_db_setup, django_db_blocker, worker_media, tmp_path_factory):
-    from django.conf import settings
-    from django.db import connection
-
     purge_pose_queue()
-    env = worker_env(
-        media_root=worker_media,
-        broker_url=settings.CELERY_BROKER_URL,
-        database=connection.settings_dict,
-    )
-    process = WorkerProcess(
-        env=env, log_path=tmp_path_factory.mktemp("worker") / "worker.log", name="clinical"
-    )
+    log_path = tmp_path_factory.mktemp("worker") / "worker.log"
     try:
-        process.start()
+        process = start_worker(media_root=worker_media, log_path=log_path, name="clinical")
     except RuntimeError as exc:
         pytest.fail(str(exc))
     yield process

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.worker_process import WorkerProcess, purge_pose_queue, worker_env
+from tests.support.worker_process import purge_pose_queue, start_worker
 from therapy.models import SessionStatus
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -38,20 +38,10 @@ def media_root(settings, worker_media):
 def celery_worker_process(django_db_setup, django_db_blocker, worker_media, tmp_path_factory):
     """A real worker for this module only: a worker left running would take other modules'
     tasks (the fault tests start and kill their own)."""
-    from django.conf import settings
-    from django.db import connection
-
     purge_pose_queue()  # stale tasks from an earlier, aborted run
-    env = worker_env(
-        media_root=worker_media,
-        broker_url=settings.CELERY_BROKER_URL,
-        database=connection.settings_dict,
-    )
-    worker = WorkerProcess(
-        env=env, log_path=tmp_path_factory.mktemp("worker") / "worker.log", name="test"
-    )
+    log_path = tmp_path_factory.mktemp("worker") / "worker.log"
     try:
-        worker.start()
+        worker = start_worker(media_root=worker_media, log_path=log_path, name="test")
     except RuntimeError as exc:
         pytest.fail(str(exc))
     yield worker.process

@@ -314,7 +314,7 @@ def world(users, routine, item, other_routine):
         ("patient", "post", "/api/v1/sessions/", "{routine_item: 1}"),
         ("therapist", "post", "/api/v1/routines/", "[1, 2"),
         ("therapist", "patch", "/api/v1/routines/{routine}/", "\x00\x01"),
-        ("therapist", "post", "/api/v1/patients/", '{"username": "a", "password": "b"} trailing'),
+        ("therapist", "post", "/api/v1/patients/", '{"first_name": "a", "email": "b"} trailing'),
         ("anonymous", "post", "/api/v1/auth/token/", "not json"),
     ],
 )
@@ -360,7 +360,7 @@ def test_malformed_json_is_a_400(world, api_client_for, who, method, url, body):
             "items",
         ),
         ("therapist", "patch", "/api/v1/routines/{routine}/", {"end_date": "tomorrow"}, "end_date"),
-        ("therapist", "post", "/api/v1/patients/", {"username": 5, "password": None}, "password"),
+        ("therapist", "post", "/api/v1/patients/", {"first_name": None, "email": 5}, "email"),
         ("therapist", "get", "/api/v1/patients/{patient}/adherence/?weeks=many", None, "weeks"),
     ],
 )

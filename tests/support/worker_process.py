@@ -128,6 +128,23 @@ def worker_env(*, media_root: Path, broker_url: str, database: dict, **extra: st
     }
 
 
+def start_worker(
+    *, media_root: Path, log_path: Path, name: str, queues: str = "pose", **extra_env: str
+) -> WorkerProcess:
+    """A started worker on this test run's broker and (test) database, with ``extra_env`` in
+    its environment. RuntimeError when it does not start."""
+    from django.conf import settings
+    from django.db import connection
+
+    env = worker_env(
+        media_root=media_root,
+        broker_url=settings.CELERY_BROKER_URL,
+        database=connection.settings_dict,
+        **extra_env,
+    )
+    return WorkerProcess(env=env, log_path=log_path, name=name, queues=queues).start()
+
+
 def purge_pose_queue() -> int:
     """Drop every message waiting on the "pose" queue (stale tasks of an earlier run, or what a
     broker restarted without persistence does); the number dropped."""

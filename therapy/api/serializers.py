@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.urls import reverse
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
@@ -115,11 +118,40 @@ class AdherenceOut(serializers.Serializer):
 
 
 class PatientIn(StrictInput):
-    username = serializers.CharField(max_length=150)
-    password = serializers.CharField(trim_whitespace=False, write_only=True)
-    first_name = serializers.CharField(max_length=150, required=False, allow_blank=True, default="")
-    last_name = serializers.CharField(max_length=150, required=False, allow_blank=True, default="")
-    email = serializers.EmailField(required=False, allow_blank=True, default="")
+    """A new patient by name and email: they are emailed a single-use link to choose their own
+    password (the therapist never knows it). Their username is made from the email address."""
+
+    first_name = serializers.CharField(max_length=150)
+    last_name = serializers.CharField(max_length=150)
+    email = serializers.EmailField(
+        max_length=254, help_text="Where the invitation to set a password is sent; unique."
+    )
+    date_of_birth = serializers.DateField(
+        required=False, allow_null=True, default=None, help_text="For the clinical tests' norms."
+    )
+    sex = serializers.ChoiceField(
+        choices=Sex.choices,
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="For the clinical tests' age/sex norms; null when not given.",
+    )
+    diagnosis = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+
+    def validate_date_of_birth(self, born):
+        if born is not None and not date(1900, 1, 1) <= born <= timezone.localdate():
+            raise serializers.ValidationError("Enter a date of birth between 1900 and today.")
+        return born
+
+    def validate_sex(self, sex: str | None) -> str:
+        return sex or ""  # stored blank when not given
+
+
+class InviteOut(serializers.Serializer):
+    """An invitation just emailed; earlier links of the patient no longer work."""
+
+    sent_to = serializers.EmailField()
+    expires_at = serializers.DateTimeField()
 
 
 class PatientOut(serializers.ModelSerializer):

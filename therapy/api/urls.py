@@ -12,6 +12,7 @@ urlpatterns = [
     path("exercises/<slug:slug>/", exercises.ExerciseDetailView.as_view(), name="exercise-detail"),
     path("patients/", patients.PatientListView.as_view(), name="patient-list"),
     path("patients/<int:pk>/", patients.PatientDetailView.as_view(), name="patient-detail"),
+    path("patients/<int:pk>/invite/", patients.PatientInviteView.as_view(), name="patient-invite"),
     path(
         "patients/<int:pk>/adherence/",
         patients.PatientAdherenceView.as_view(),

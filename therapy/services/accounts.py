@@ -45,8 +45,9 @@ def patient_create(
     sex: str = "",
     diagnosis: str = "",
 ) -> User:
-    """A patient with a password chosen for them (the API, scripts); on the web pages a
-    therapist invites the patient instead (``patient_invite``), who then sets their own."""
+    """A patient with a password chosen for them (scripts, demo data, load tests); therapists,
+    on the web pages and the API, invite the patient instead (``patient_invite``), who then
+    sets their own."""
     user = _patient_build(
         therapist=therapist,
         username=username,

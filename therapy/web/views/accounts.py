@@ -1,19 +1,51 @@
 """Accounts on the web pages: adding a patient by invitation, the patient accepting it (setting
-their own password). Password change and reset are Django's views (``therapy.web.urls``); a
-password change anywhere revokes the user's API tokens (``therapy.signals``)."""
+their own password), and the password reset page with its limits. Password change and the rest
+of the reset are Django's views (``therapy.web.urls``); a password change anywhere revokes the
+user's API tokens (``therapy.signals``)."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
 from django.core.exceptions import ValidationError
+from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from therapy.audit import AuditAction, audit_request
+from therapy.reset_limits import reset_email_claim, reset_request_admit
 from therapy.services.accounts import invite_accept, invite_get, invite_resend, patient_invite
 from therapy.web.access import own_patient, therapist_required
 from therapy.web.forms import InviteAcceptForm, PatientAddForm
+
+RESET_THROTTLED = (
+    "Too many password reset requests from your network. Nothing was sent; try again in an hour."
+)
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's reset page within the limits of ``therapy.reset_limits``: a client address over
+    its requests of the window gets 429 and nothing is sent; a second request for one email
+    address within a few minutes shows the same "check your email" page and sends nothing."""
+
+    email_template_name = "registration/password_reset_email.txt"
+    subject_template_name = "registration/password_reset_subject.txt"
+
+    def post(self, request, *args, **kwargs):
+        if reset_request_admit(request=request):
+            return super().post(request, *args, **kwargs)
+        messages.error(request, RESET_THROTTLED)
+        form = self.get_form_class()(initial={"email": request.POST.get("email", "")})
+        response = self.render_to_response(self.get_context_data(form=form), status=429)
+        response["Retry-After"] = str(settings.PASSWORD_RESET_WINDOW_SECONDS)
+        return response
+
+    def form_valid(self, form):
+        if reset_email_claim(email=form.cleaned_data["email"]):
+            return super().form_valid(form)
+        return HttpResponseRedirect(self.get_success_url())
 
 
 def _add_errors(form, exc: ValidationError) -> None:
