@@ -6,6 +6,7 @@ Start a worker for the analysis queue with::
 """
 
 import os
+from pathlib import Path
 
 from celery import Celery
 from celery.signals import worker_init, worker_process_init
@@ -24,6 +25,12 @@ app.autodiscover_tasks()
 #   a core only when nothing else wants it, so a web request never waits behind an analysis,
 #   and when the web is idle they run at full speed. The worker's main process (which talks to
 #   the broker) keeps the nice level only, so it is never starved.
+# - Linux with autogroups (sched_autogroup_enabled, the default on desktop and many server
+#   kernels) shares the CPU between *sessions* first: nice levels and SCHED_IDLE count only
+#   inside one. A worker that leads its own session (started by a service manager, `setsid`, or
+#   tests/support/worker_process.py) therefore also lowers its session's autogroup: nice 19 with
+#   SCHED_IDLE, else THERAPOSE_WORKER_NICE. Without that, the web and the worker got half the
+#   cores each whatever their nice levels (docs/performance.md, "Load test").
 WORKER_NICE = int(os.environ.get("THERAPOSE_WORKER_NICE", "10"))
 WORKER_SCHED = os.environ.get("THERAPOSE_WORKER_SCHED", "idle").strip().lower()
 
@@ -34,6 +41,25 @@ def lower_priority(nice: int = WORKER_NICE) -> int:
     if nice > current:
         os.setpriority(os.PRIO_PROCESS, 0, min(19, nice))
     return os.getpriority(os.PRIO_PROCESS, 0)
+
+
+AUTOGROUP = Path("/proc/self/autogroup")
+
+
+def lower_session_priority(nice: int) -> int | None:
+    """When this process leads its session and the kernel groups by session (autogroup), raise
+    the group's nice level to ``nice`` (never lowers it); the group's level now, or None when it
+    was left alone (not a session leader: the group is shared, e.g. with the web in `make run`,
+    where the nice levels inside it do the work; or no autogroup)."""
+    if os.getsid(0) != os.getpid():
+        return None
+    try:
+        current = int(AUTOGROUP.read_text().split()[-1])
+        if nice > current:
+            AUTOGROUP.write_text(str(min(19, nice)))
+        return int(AUTOGROUP.read_text().split()[-1])
+    except (OSError, ValueError, IndexError):
+        return None
 
 
 def idle_policy(policy: str = WORKER_SCHED) -> bool:
@@ -64,6 +90,7 @@ def share_cores(concurrency: int, environ=os.environ) -> None:
 @worker_init.connect
 def _worker_yields_to_the_web(sender=None, **_kwargs) -> None:
     lower_priority()  # before the pool forks: its processes inherit it
+    lower_session_priority(19 if WORKER_SCHED == "idle" else WORKER_NICE)
     share_cores(int(getattr(sender, "concurrency", None) or 1))
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import importlib
 import os
 import time
+from pathlib import Path
 
 import pytest
 
@@ -52,6 +53,12 @@ def test_a_real_worker_and_its_children_run_at_the_nice_level(tmp_path, settings
         child_policy = os.SCHED_IDLE if sched is None else os.SCHED_OTHER
         assert [os.sched_getscheduler(pid) for pid in children] == [child_policy] * 2
         assert os.sched_getscheduler(worker.process.pid) == os.SCHED_OTHER
+        # The worker leads its own session (start_new_session): under autogroups its session
+        # competes with the web's as a whole, so the session's group is lowered too.
+        group = Path(f"/proc/{worker.process.pid}/autogroup")
+        if group.exists():  # a kernel without autogroups has nothing to lower
+            expected_group = 19 if sched is None else int(nice)
+            assert group.read_text().split()[-1] == str(expected_group), group.read_text()
     finally:
         worker.stop()
 
