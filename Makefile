@@ -49,8 +49,16 @@ test-fast: setup
 	$(PY) -m pytest -q -p no:cacheprovider -m "not slow and not browser" -n 2 $(PYTEST_ARGS)
 	node --test tests/js/
 
+# Everything: the tests that share nothing run on two processes; the slow ones (real worker
+# processes on the shared queue, waits in real time) and the browser ones one at a time, with
+# the slowest listed. With PYTEST_ARGS (a file, -k ...) one plain run of what they select.
 test-py:
+ifeq ($(strip $(PYTEST_ARGS)),)
+	$(PY) -m pytest -q -p no:cacheprovider -m "not slow and not browser" -n 2
+	$(PY) -m pytest -q -p no:cacheprovider -m "slow or browser" --durations=10
+else
 	$(PY) -m pytest -q -p no:cacheprovider $(PYTEST_ARGS)
+endif
 
 test-js:
 	node --test tests/js/

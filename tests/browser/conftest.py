@@ -135,10 +135,10 @@ def eager_analysis(settings):
 # --- page helpers ------------------------------------------------------------------------------
 
 
-def log_in(page, base: str, username: str) -> None:
+def log_in(page, base: str, username: str, password: str = PASSWORD) -> None:
     page.goto(f"{base}/accounts/login/")
     page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_label("Password", exact=True).fill(password)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_load_state("networkidle")
     assert "/accounts/login/" not in page.url, f"{username} could not sign in"

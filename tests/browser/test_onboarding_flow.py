@@ -12,8 +12,8 @@ import re
 import pytest
 from django.core import mail
 
-from tests.browser.conftest import PHONE
-from tests.support.shared_data import PASSWORD, require_testdata
+from tests.browser.conftest import PHONE, log_in
+from tests.support.shared_data import require_testdata
 from therapy import services
 from therapy.models import User
 
@@ -45,11 +45,8 @@ def test_invite_to_password_to_today_demo_upload_and_progress(
     context = plain_browser.new_context(viewport=PHONE)
     page = context.new_page()
     page.set_default_timeout(30_000)
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("Username").fill(therapist.username)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(f"{live_server.url}/therapist/")
+    log_in(page, live_server.url, therapist.username)
+    assert page.url == f"{live_server.url}/therapist/"
 
     _fill_add_form(page, "taken@example.org")  # an address in use: inline error, typed kept
     assert page.locator("#id_add-email-error").inner_text() == (
@@ -97,11 +94,8 @@ def test_invite_to_password_to_today_demo_upload_and_progress(
     context = plain_browser.new_context(viewport=PHONE)
     page = context.new_page()
     page.set_default_timeout(30_000)
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("Username").fill(grace.username)
-    page.get_by_label("Password", exact=True).fill(NEW_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(f"{live_server.url}/patient/")
+    log_in(page, live_server.url, grace.username, NEW_PASSWORD)
+    assert page.url == f"{live_server.url}/patient/"
     assert page.get_by_role("heading", name="Shoulder programme").is_visible()
 
     # Today's exercise: its demonstration, then a video sent from the phone, then progress.

@@ -26,17 +26,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def eager_celery(settings):
-    """Celery tasks run in-process, as the browser tests' ``eager_analysis`` does."""
-    from config.celery_app import app
-
-    old = app.conf.task_always_eager, app.conf.task_eager_propagates
-    app.conf.task_always_eager = app.conf.task_eager_propagates = True
-    yield
-    app.conf.task_always_eager, app.conf.task_eager_propagates = old
-
-
-@pytest.fixture
 def item(routine, patient, therapist):
     therapist.email = "therapist@clinic.example"
     therapist.save()

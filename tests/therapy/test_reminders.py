@@ -142,16 +142,6 @@ def test_the_task_runs_the_service_and_is_scheduled(due_patient, settings, eager
     assert "therapy.tasks.reminders_send_due_task" in app.tasks  # what the worker registers
 
 
-@pytest.fixture
-def eager_celery():
-    from config.celery_app import app
-
-    old = app.conf.task_always_eager, app.conf.task_eager_propagates
-    app.conf.task_always_eager = app.conf.task_eager_propagates = True
-    yield
-    app.conf.task_always_eager, app.conf.task_eager_propagates = old
-
-
 @pytest.mark.django_db(transaction=True)
 def test_a_concurrent_run_cannot_send_twice(due_patient):
     """Run A has written today's log row but not committed; run B waits on the unique index
