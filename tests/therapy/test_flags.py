@@ -4,16 +4,15 @@ raise the same flag at once."""
 
 from __future__ import annotations
 
-import threading
 import time
 from dataclasses import replace
 from datetime import timedelta
 
 import pytest
 from django.core import mail
-from django.db import connection, transaction
 from django.utils import timezone
 
+from tests.support.concurrency import uncommitted_row
 from tests.support.sessions import engine_result, graded_result, make_done_session
 from therapy import services
 from therapy.models import ExerciseSession, FlagNotice, Role, RoutineItem, User
@@ -259,34 +258,17 @@ def test_a_concurrent_check_cannot_record_the_same_notice_twice(patient, item):
     it, tries to insert the same (patient, flag, event), waits on the unique index, and gets
     nothing to send once A commits: one notice, one email."""
     session = _session(patient, item, pain=9)
-    inserted, release = threading.Event(), threading.Event()
-    errors: list[BaseException] = []
-
-    def worker_a() -> None:
-        try:
-            with transaction.atomic():
-                FlagNotice.objects.create(
-                    patient=patient,
-                    code="pain_high",
-                    event_key=f"session:{session.pk}",
-                    recipient=patient.therapist,
-                )
-                inserted.set()
-                release.wait(timeout=10)
-        except BaseException as exc:  # reported below
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    a = threading.Thread(target=worker_a)
-    a.start()
-    assert inserted.wait(timeout=10)
-    threading.Timer(0.5, release.set).start()  # A commits while B waits on the index
-    started = time.monotonic()
-    recorded = flags_check(patient=patient)
-    waited = time.monotonic() - started
-    a.join(timeout=10)
-    assert not errors, errors
+    new_notice = dict(
+        patient=patient,
+        code="pain_high",
+        event_key=f"session:{session.pk}",
+        recipient=patient.therapist,
+    )
+    # A commits while B waits on the index
+    with uncommitted_row(lambda: FlagNotice.objects.create(**new_notice)):
+        started = time.monotonic()
+        recorded = flags_check(patient=patient)
+        waited = time.monotonic() - started
     assert recorded == []
     assert waited >= 0.4  # B really met A's uncommitted row
     assert FlagNotice.objects.filter(patient=patient, code="pain_high").count() == 1

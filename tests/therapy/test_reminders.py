@@ -4,13 +4,12 @@ when today's was sent already, even when the check runs twice or concurrently.""
 
 from __future__ import annotations
 
-import threading
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from django.core import mail
-from django.db import connection, transaction
 
+from tests.support.concurrency import uncommitted_row
 from tests.support.sessions import make_done_session
 from therapy.models import Clinic, ExerciseSession, ReminderLog, SessionStatus
 from therapy.services.reminders import reminders_send_due
@@ -146,27 +145,10 @@ def test_the_task_runs_the_service_and_is_scheduled(due_patient, settings, eager
 def test_a_concurrent_run_cannot_send_twice(due_patient):
     """Run A has written today's log row but not committed; run B waits on the unique index
     and, once A commits, records and sends nothing."""
-    inserted, release = threading.Event(), threading.Event()
-    errors: list[BaseException] = []
-
-    def run_a() -> None:
-        try:
-            with transaction.atomic():
-                ReminderLog.objects.create(patient=due_patient, local_date=MONDAY)
-                inserted.set()
-                release.wait(timeout=10)
-        except BaseException as exc:  # reported below
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    a = threading.Thread(target=run_a)
-    a.start()
-    assert inserted.wait(timeout=10)
-    threading.Timer(0.5, release.set).start()
-    sent = reminders_send_due(now=AT_HOUR)
-    a.join(timeout=10)
-    assert not errors, errors
+    with uncommitted_row(
+        lambda: ReminderLog.objects.create(patient=due_patient, local_date=MONDAY)
+    ):
+        sent = reminders_send_due(now=AT_HOUR)
     assert sent == 0 and mail.outbox == []
     assert ReminderLog.objects.filter(patient=due_patient).count() == 1
 
