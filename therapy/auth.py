@@ -55,20 +55,22 @@ def client_ip(request) -> str:
     return remote
 
 
-def _hashed(prefix: str, raw: str) -> str:
+def cache_key(prefix: str, raw: str) -> str:
+    """A cache key for ``raw`` (a username, an address) that does not store it in clear."""
     return prefix + hashlib.sha256(raw.encode()).hexdigest()
 
 
 def _pair_key(username: str, request) -> str:
-    return _hashed("login-failures:", f"{(username or '').strip().lower()}|{client_ip(request)}")
+    return cache_key("login-failures:", f"{(username or '').strip().lower()}|{client_ip(request)}")
 
 
 def _address_key(request) -> str:
-    return _hashed("login-failures-from:", client_ip(request))
+    return cache_key("login-failures-from:", client_ip(request))
 
 
-def _count_failure(key: str, seconds: int) -> None:
-    """One more failure in a window of ``seconds`` that starts at the first failure."""
+def count_in_window(key: str, seconds: int) -> None:
+    """One more event (a failed sign-in, a reset request) in a window of ``seconds`` that
+    starts at the first one."""
     if not cache.add(key, 1, timeout=seconds):
         try:
             cache.incr(key)
@@ -98,9 +100,9 @@ class LockoutModelBackend(ModelBackend):
             return None
         user = super().authenticate(request, username=username, password=password, **kwargs)
         if user is None:
-            _count_failure(key, settings.LOGIN_LOCKOUT_SECONDS)
+            count_in_window(key, settings.LOGIN_LOCKOUT_SECONDS)
             if request is not None:
-                _count_failure(_address_key(request), settings.LOGIN_THROTTLE_SECONDS)
+                count_in_window(_address_key(request), settings.LOGIN_THROTTLE_SECONDS)
         else:
             # The address counter stays: one known password must not buy more guesses.
             cache.delete(key)

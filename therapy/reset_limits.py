@@ -21,16 +21,16 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.cache import cache
 
-from therapy.auth import _count_failure, _hashed, client_ip
+from therapy.auth import cache_key, client_ip, count_in_window
 
 
 def reset_request_admit(*, request) -> bool:
     """Count one reset request against the client's address; False (and not counted) when the
     address has used up its requests of the window."""
-    key = _hashed("password-reset-from:", client_ip(request))
+    key = cache_key("password-reset-from:", client_ip(request))
     if cache.get(key, 0) >= settings.PASSWORD_RESET_ADDRESS_LIMIT:
         return False
-    _count_failure(key, settings.PASSWORD_RESET_WINDOW_SECONDS)
+    count_in_window(key, settings.PASSWORD_RESET_WINDOW_SECONDS)
     return True
 
 
@@ -40,4 +40,4 @@ def reset_email_claim(*, email: str) -> bool:
     seconds = settings.PASSWORD_RESET_EMAIL_SECONDS
     if seconds <= 0:
         return True
-    return cache.add(_hashed("password-reset-to:", email.strip().lower()), 1, timeout=seconds)
+    return cache.add(cache_key("password-reset-to:", email.strip().lower()), 1, timeout=seconds)
